@@ -19,8 +19,9 @@ from __future__ import annotations
 import html
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
 from typing import Final, Literal, Protocol
 from urllib.parse import urlsplit
@@ -282,6 +283,21 @@ def next_steps(plan: pd.DataFrame, n: int = 3) -> pd.DataFrame:
     rank = open_steps["status"].map({status: i for i, status in enumerate(_OPEN_STATUSES)})
     ordered = open_steps.assign(_rank=rank).sort_values(["_rank", "position"], kind="stable")
     return ordered.drop(columns="_rank").head(max(n, 0)).reset_index(drop=True)
+
+
+# --- dates and wording ---------------------------------------------------------------------
+
+
+def today() -> date:
+    """Return today's date in UTC, the calendar the store's activity days use."""
+    return datetime.now(UTC).date()
+
+
+def slugify(text: str, fallback: str = "case-study") -> str:
+    """Turn a title into a lowercase, hyphenated ASCII file-name stem ('Café KPIs' → cafe-kpis)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:80].rstrip("-") or fallback
 
 
 # --- pace ----------------------------------------------------------------------------------
@@ -668,6 +684,38 @@ def case_study_markdown(
     if episode_citation and episode_citation.strip():
         parts.append(f"---\n\n*{escape_markdown_html(episode_citation.strip())}*")
     return "\n\n".join(parts) + "\n"
+
+
+# --- interview material --------------------------------------------------------------------
+
+
+def interview_script(questions: pd.DataFrame, episode_title: str) -> str:
+    """Render the interview questions as a Markdown script with room for notes under each."""
+    ordered = questions.sort_values("order", kind="stable")
+    parts = [
+        "# Customer-development interview script",
+        f"Questions from *{escape_markdown_html(episode_title)}*. Ask them in order and write "
+        "what you hear under each one.",
+    ]
+    parts.extend(
+        f"## {number}. {escape_markdown_html(question)}\n\n"
+        f"*Why ask it:* {escape_markdown_html(purpose)}\n\nNotes:"
+        for number, question, purpose in zip(
+            ordered["order"], ordered["question"], ordered["purpose"], strict=True
+        )
+    )
+    return "\n\n".join(parts) + "\n"
+
+
+def search_glossary(glossary: pd.DataFrame, query: str) -> pd.DataFrame:
+    """Return glossary rows whose term or definition contains ``query`` (any case; blank = all)."""
+    needle = query.strip()
+    if not needle:
+        return glossary
+    found = glossary["term"].str.contains(needle, case=False, regex=False) | glossary[
+        "definition"
+    ].str.contains(needle, case=False, regex=False)
+    return glossary.loc[found]
 
 
 # --- links and exports ---------------------------------------------------------------------

@@ -754,3 +754,69 @@ def test_plan_csv_neutralises_spreadsheet_formulas(payload: str) -> None:
     assert row["links"] == f"'{payload} x"
     assert "\n=" not in csv_text
     assert ",=" not in csv_text
+
+
+# --- small helpers the pages use -----------------------------------------------------------
+
+
+def test_today_is_a_date() -> None:
+    """today() gives a calendar date (UTC), not a datetime."""
+    assert type(domain.today()) is date
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Churn Dashboard: a Case Study!", "churn-dashboard-a-case-study"),
+        ("Café KPIs", "cafe-kpis"),
+        ("  ../../etc/passwd ", "etc-passwd"),
+        ("", "case-study"),
+        ("???", "case-study"),
+    ],
+)
+def test_slugify_makes_safe_file_names(title: str, slug: str) -> None:
+    """Titles become lowercase hyphenated ASCII file names, with a fallback when blank."""
+    assert domain.slugify(title) == slug
+
+
+def test_format_date_and_hours_read_naturally() -> None:
+    """Dates read '12 March 2027'; hours are singular for one and trimmed of '.0'."""
+    assert domain.format_date(date(2027, 3, 12)) == "12 March 2027"
+    assert domain.format_hours(1.0) == "1 hour"
+    assert domain.format_hours(2.5) == "2.5 hours"
+    assert domain.format_hours(12.0) == "12 hours"
+
+
+def test_interview_script_numbers_questions_in_order_with_room_for_notes() -> None:
+    """The script lists every question in order, with its purpose and a Notes line."""
+    questions = pd.DataFrame(
+        {
+            "id": ["tools", "pain"],
+            "order": [2, 1],
+            "question": ["Which tools do you use?", "What slows you down?"],
+            "purpose": ["Map the stack", "Find the <pain>"],
+            "sources": [[], []],
+        }
+    )
+    script = domain.interview_script(questions, "Becoming a Data Product Manager")
+    assert script.startswith("# Customer-development interview script")
+    assert script.index("## 1. What slows you down?") < script.index("## 2. Which tools")
+    assert script.count("Notes:") == 2
+    assert "Find the &lt;pain&gt;" in script
+
+
+def test_glossary_search_matches_term_or_definition_in_any_case() -> None:
+    """Searching finds a word in the term or the definition; a blank search shows all."""
+    glossary = pd.DataFrame(
+        {
+            "id": ["prd", "kpi"],
+            "term": ["PRD", "KPI"],
+            "definition": ["Product requirements document", "Key performance indicator (a+b)"],
+            "sources": [[], []],
+        }
+    )
+    assert domain.search_glossary(glossary, "prd")["id"].tolist() == ["prd"]
+    assert domain.search_glossary(glossary, "PERFORMANCE")["id"].tolist() == ["kpi"]
+    assert domain.search_glossary(glossary, "(a+b")["id"].tolist() == ["kpi"]
+    assert len(domain.search_glossary(glossary, "  ")) == 2
+    assert domain.search_glossary(glossary, "zzz").empty
