@@ -1,0 +1,1 @@
+"""Alembic migrations for the progress store, shipped inside the package."""

@@ -1,0 +1,98 @@
+"""Progress store: SQLite by default, PostgreSQL when hosted; every function takes an Engine.
+
+The app creates one engine per process (resolve_database_url -> create_store_engine),
+calls migrate() once, then passes the engine to these functions.
+"""
+
+from pathfinder.store.activity import (
+    activity_log,
+    activity_per_day,
+    activity_per_week,
+    rebuild_activity_counts,
+)
+from pathfinder.store.case_studies import (
+    CaseStudy,
+    create_case_study,
+    delete_case_study,
+    get_case_study,
+    list_case_studies,
+    save_case_study,
+)
+from pathfinder.store.config import resolve_database_url
+from pathfinder.store.engine import create_store_engine, describe_location, reading, writing
+from pathfinder.store.errors import (
+    CaseStudyNotFound,
+    ChangedElsewhere,
+    ReadOnlyIdentity,
+    StoreConfigError,
+    StoreUnavailable,
+)
+from pathfinder.store.migrate import current_revision, head_revision, migrate
+from pathfinder.store.portability import export_profile, import_profile
+from pathfinder.store.profiles import ensure_profile, local_profile_id
+from pathfinder.store.progress import (
+    item_progress,
+    reset_all,
+    reset_plan,
+    retired_item_ids,
+    save_note,
+    set_links,
+    set_status,
+    set_statuses,
+)
+from pathfinder.store.ratings import (
+    Target,
+    get_target,
+    latest_ratings,
+    rate,
+    rating_history,
+    set_target,
+)
+from pathfinder.store.schema import CASE_STUDY_STATUSES, RATING_KINDS, STATUSES
+
+__all__ = [
+    "CASE_STUDY_STATUSES",
+    "RATING_KINDS",
+    "STATUSES",
+    "CaseStudy",
+    "CaseStudyNotFound",
+    "ChangedElsewhere",
+    "ReadOnlyIdentity",
+    "StoreConfigError",
+    "StoreUnavailable",
+    "Target",
+    "activity_log",
+    "activity_per_day",
+    "activity_per_week",
+    "create_case_study",
+    "create_store_engine",
+    "current_revision",
+    "delete_case_study",
+    "describe_location",
+    "ensure_profile",
+    "export_profile",
+    "get_case_study",
+    "get_target",
+    "head_revision",
+    "import_profile",
+    "item_progress",
+    "latest_ratings",
+    "list_case_studies",
+    "local_profile_id",
+    "migrate",
+    "rate",
+    "rating_history",
+    "reading",
+    "rebuild_activity_counts",
+    "reset_all",
+    "reset_plan",
+    "resolve_database_url",
+    "retired_item_ids",
+    "save_case_study",
+    "save_note",
+    "set_links",
+    "set_status",
+    "set_statuses",
+    "set_target",
+    "writing",
+]

@@ -1,0 +1,240 @@
+"""Case-study drafts: versioned like notes, and always scoped to their owner's profile."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from pathfinder.store.activity import log_event
+from pathfinder.store.common import (
+    TIMESTAMP,
+    check_choice,
+    check_id,
+    check_text,
+    frame,
+    lock_profile,
+    utc_now,
+)
+from pathfinder.store.engine import run_read, run_write
+from pathfinder.store.errors import CaseStudyNotFound, ChangedElsewhere
+from pathfinder.store.schema import CASE_STUDY_STATUSES, case_studies
+from pathfinder.transfer import MAX_SECTION_LENGTH, MAX_TITLE_LENGTH
+
+CASE_STUDY_COLUMNS = {
+    "id": "int64",
+    "title": "str",
+    "status": "str",
+    "version": "int64",
+    "shared": "bool",
+    "created_at": TIMESTAMP,
+    "updated_at": TIMESTAMP,
+    "sections": "object",
+}
+
+_cs = case_studies
+_COLUMNS = (
+    _cs.c.id,
+    _cs.c.title,
+    _cs.c.status,
+    _cs.c.version,
+    _cs.c.shared,
+    _cs.c.created_at,
+    _cs.c.updated_at,
+    _cs.c.sections,
+)
+
+
+@dataclass(frozen=True)
+class CaseStudy:
+    """One case study as stored."""
+
+    id: int
+    title: str
+    status: str
+    version: int
+    shared: bool
+    created_at: datetime
+    updated_at: datetime
+    sections: dict[str, str]
+
+
+def check_title(title: object) -> str:
+    """Return a usable case-study title, else raise ValueError."""
+    text = check_text(title, "title", max_length=MAX_TITLE_LENGTH)
+    if not text.strip():
+        raise ValueError("title must not be empty")
+    return text
+
+
+def check_sections(sections: Mapping[str, str] | None) -> dict[str, str]:
+    """Return sections as a plain dict of section id to text, else raise ValueError."""
+    if sections is None:
+        return {}
+    if not isinstance(sections, Mapping):
+        raise TypeError("sections must be a mapping of section id to text")
+    return {
+        check_id(key, "section id"): check_text(
+            value, f"section {key!r}", max_length=MAX_SECTION_LENGTH
+        )
+        for key, value in sections.items()
+    }
+
+
+def _owned(profile_id: int, case_study_id: int) -> sa.ColumnElement[bool]:
+    # Every query goes through this: one profile can never reach another's case study.
+    return (_cs.c.id == case_study_id) & (_cs.c.profile_id == profile_id)
+
+
+def _as_text(title: str, sections: Mapping[str, str]) -> str:
+    return "\n\n".join([title, *(f"## {key}\n{text}" for key, text in sections.items())])
+
+
+def create_case_study(
+    engine: Engine,
+    profile_id: int,
+    title: str,
+    sections: Mapping[str, str] | None = None,
+    *,
+    now: datetime | None = None,
+) -> int:
+    """Create a draft case study and return its id."""
+    checked_title = check_title(title)
+    checked_sections = check_sections(sections)
+    at = utc_now(now)
+
+    def work(conn: Connection) -> int:
+        lock_profile(conn, profile_id)
+        new_id = conn.execute(
+            _cs.insert()
+            .values(
+                profile_id=profile_id,
+                title=checked_title,
+                sections=checked_sections,
+                created_at=at,
+                updated_at=at,
+            )
+            .returning(_cs.c.id)
+        ).scalar_one()
+        log_event(conn, profile_id, at, "case-study", str(new_id), {"action": "created"})
+        return int(new_id)
+
+    return run_write(engine, work)
+
+
+def save_case_study(
+    engine: Engine,
+    profile_id: int,
+    case_study_id: int,
+    *,
+    title: str,
+    sections: Mapping[str, str],
+    status: str,
+    expected_version: int,
+    now: datetime | None = None,
+) -> int:
+    """Save a case study if unchanged since expected_version; return the new version.
+
+    Raises ChangedElsewhere (with both versions) if another tab saved first, and
+    CaseStudyNotFound if it does not exist for this profile.
+    """
+    checked_title = check_title(title)
+    checked_sections = check_sections(sections)
+    check_choice(status, CASE_STUDY_STATUSES, "status")
+    at = utc_now(now)
+
+    def work(conn: Connection) -> int:
+        lock_profile(conn, profile_id)
+        new_version = conn.execute(
+            _cs.update()
+            .where(_owned(profile_id, case_study_id) & (_cs.c.version == expected_version))
+            .values(
+                title=checked_title,
+                sections=checked_sections,
+                status=status,
+                version=_cs.c.version + 1,
+                updated_at=at,
+            )
+            .returning(_cs.c.version)
+        ).scalar_one_or_none()
+        if new_version is None:
+            current = conn.execute(
+                sa.select(_cs.c.title, _cs.c.sections, _cs.c.status, _cs.c.version).where(
+                    _owned(profile_id, case_study_id)
+                )
+            ).first()
+            if current is None:
+                raise CaseStudyNotFound(f"case study {case_study_id} does not exist")
+            theirs = {
+                "title": current.title,
+                "sections": current.sections,
+                "status": current.status,
+            }
+            yours = {"title": checked_title, "sections": checked_sections, "status": status}
+            if theirs == yours:
+                return int(current.version)  # the same edit made twice: nothing to merge
+            raise ChangedElsewhere(
+                "case study",
+                current_text=_as_text(current.title, current.sections),
+                your_text=_as_text(checked_title, checked_sections),
+                current_version=int(current.version),
+                current=theirs,
+                yours=yours,
+            )
+        log_event(
+            conn,
+            profile_id,
+            at,
+            "case-study",
+            str(case_study_id),
+            {"action": "saved", "version": new_version, "status": status},
+        )
+        return int(new_version)
+
+    return run_write(engine, work)
+
+
+def list_case_studies(engine: Engine, profile_id: int) -> pd.DataFrame:
+    """Return the profile's case studies, oldest first, sections as dicts."""
+    stmt = sa.select(*_COLUMNS).where(_cs.c.profile_id == profile_id).order_by(_cs.c.id)
+    rows = run_read(engine, lambda conn: conn.execute(stmt).all())
+    return frame(rows, CASE_STUDY_COLUMNS)
+
+
+def get_case_study(engine: Engine, profile_id: int, case_study_id: int) -> CaseStudy:
+    """Return one of the profile's case studies, or raise CaseStudyNotFound."""
+    stmt = sa.select(*_COLUMNS).where(_owned(profile_id, case_study_id))
+    row: Any = run_read(engine, lambda conn: conn.execute(stmt).first())
+    if row is None:
+        raise CaseStudyNotFound(f"case study {case_study_id} does not exist")
+    return CaseStudy(
+        id=int(row.id),
+        title=row.title,
+        status=row.status,
+        version=int(row.version),
+        shared=bool(row.shared),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        sections=dict(row.sections),
+    )
+
+
+def delete_case_study(
+    engine: Engine, profile_id: int, case_study_id: int, *, now: datetime | None = None
+) -> bool:
+    """Delete one of the profile's case studies; return False if there was none."""
+    at = utc_now(now)
+
+    def work(conn: Connection) -> bool:
+        lock_profile(conn, profile_id)
+        deleted = conn.execute(_cs.delete().where(_owned(profile_id, case_study_id))).rowcount
+        if deleted:
+            log_event(conn, profile_id, at, "case-study", str(case_study_id), {"action": "deleted"})
+        return bool(deleted)
+
+    return run_write(engine, work)

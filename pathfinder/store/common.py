@@ -1,0 +1,91 @@
+"""Small helpers shared by the store modules: clocks, upserts, input checks, frames."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from pathfinder.store.schema import profiles
+
+TIMESTAMP = "datetime64[us, UTC]"
+_TIMESTAMP_DTYPE = pd.DatetimeTZDtype(unit="us", tz="UTC")
+MAX_TEXT = 100_000
+MAX_ID = 200
+
+
+def utc_now(now: datetime | None = None) -> datetime:
+    """Return now (or the given instant) as an aware UTC datetime."""
+    if now is None:
+        return datetime.now(UTC)
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be timezone-aware")
+    return now.astimezone(UTC)
+
+
+def insert_for(conn: Connection, table: sa.Table) -> Any:
+    """Return the dialect's INSERT, which knows ON CONFLICT (both SQLite and PostgreSQL do)."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+def lock_profile(conn: Connection, profile_id: int) -> None:
+    """Serialise writers of one profile on PostgreSQL (SQLite's BEGIN IMMEDIATE already does).
+
+    Every write takes this row lock first, so locks are always taken in the same order
+    (profile, then items, then the daily counter) and writers cannot deadlock.
+    FOR NO KEY UPDATE still lets foreign-key checks of other rows through.
+    """
+    found = conn.execute(
+        sa.select(profiles.c.id).where(profiles.c.id == profile_id).with_for_update(key_share=True)
+    ).first()
+    if found is None:
+        raise LookupError(f"no profile with id {profile_id}")
+
+
+def check_text(value: object, what: str, *, max_length: int = MAX_TEXT) -> str:
+    """Return value if it is text both databases can store, else raise ValueError."""
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a string, not {type(value).__name__}")
+    if len(value) > max_length:
+        raise ValueError(f"{what} is longer than {max_length:,} characters")
+    if "\x00" in value:
+        # PostgreSQL text cannot hold NUL; refusing it everywhere keeps both stores alike.
+        raise ValueError(f"{what} contains a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"{what} contains an unpaired surrogate character") from exc
+    return value
+
+
+def check_id(value: object, what: str) -> str:
+    """Return a non-empty content id, else raise ValueError."""
+    text = check_text(value, what, max_length=MAX_ID)
+    if not text.strip():
+        raise ValueError(f"{what} must not be empty")
+    return text
+
+
+def check_choice(value: object, choices: Sequence[str], what: str) -> str:
+    """Return value if it is one of choices, else raise ValueError naming them."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{what} {value!r} is not one of {', '.join(choices)}")
+    return value
+
+
+def frame(rows: Iterable[Sequence[Any]], columns: dict[str, str]) -> pd.DataFrame:
+    """Build a DataFrame with fixed dtypes, so an empty result looks like a full one."""
+    df = pd.DataFrame.from_records([tuple(row) for row in rows], columns=list(columns))
+    for column, dtype in columns.items():
+        if dtype == TIMESTAMP:
+            df[column] = pd.to_datetime(df[column], utc=True).astype(_TIMESTAMP_DTYPE)
+        elif dtype != "object":
+            df[column] = df[column].astype(pd.api.types.pandas_dtype(dtype))
+    return df

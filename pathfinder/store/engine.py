@@ -1,0 +1,241 @@
+"""Engines and transactions: SQLite tuned for safe local use, PostgreSQL when hosted."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+from pathfinder.store.config import normalise_url
+from pathfinder.store.errors import StoreConfigError, StoreUnavailable
+
+T = TypeVar("T")
+
+WRITE_OPTION = "pathfinder_write"  # read by the SQLite begin listener
+DEFAULT_BUSY_TIMEOUT_MS = 5000
+DEFAULT_CONNECT_TIMEOUT_S = 5
+RETRY_ATTEMPTS = 5
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock
+
+# SQLite primary result codes (extended codes carry them in the low byte).
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 5, 6, 8
+_SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN = 10, 13, 14
+
+
+def create_store_engine(
+    url: str | URL,
+    *,
+    busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
+    connect_timeout_s: int = DEFAULT_CONNECT_TIMEOUT_S,
+) -> Engine:
+    """Create the engine for a SQLite file or a PostgreSQL (psycopg 3) URL."""
+    parsed = normalise_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_engine(parsed, busy_timeout_ms)
+    if backend == "postgresql":
+        if parsed.get_driver_name() != "psycopg":
+            raise StoreConfigError(
+                "PostgreSQL URLs must use the psycopg driver (postgresql+psycopg://)."
+            )
+        connect_args: dict[str, Any] = {}
+        if "connect_timeout" not in parsed.query:
+            # Fail fast with a clear message rather than hang a page when the server is down.
+            connect_args["connect_timeout"] = connect_timeout_s
+        # pre_ping: a hosted server restarts; a stale pooled connection must not cost a save.
+        return sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    raise StoreConfigError(
+        f"Unsupported database '{backend}': use a SQLite file or PostgreSQL (postgresql+psycopg://)."
+    )
+
+
+def _sqlite_engine(url: URL, busy_timeout_ms: int) -> Engine:
+    database = url.database or ""
+    if database in {"", ":memory:"} or url.query.get("mode") == "memory":
+        # Each pooled connection would get its own empty database: progress would vanish.
+        raise StoreConfigError("In-memory SQLite cannot hold progress; give a file path.")
+    engine = sa.create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control away from Python's legacy sqlite3 mode: it would
+        # begin lazily and never for SELECTs. The "begin" listener emits BEGIN instead.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            # FULL: a confirmed save survives a power cut, not just an app crash.
+            cursor.execute("PRAGMA synchronous = FULL")
+            # journal_mode persists in the file; only switch when needed, since switching
+            # needs a write lock and a read-only file could not take it.
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                cursor.execute("PRAGMA journal_mode = WAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # IMMEDIATE takes the write lock up front, so a write never fails half-way on
+        # upgrading a read lock (SQLITE_BUSY_SNAPSHOT is not covered by busy_timeout).
+        immediate = conn.get_execution_options().get(WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+@contextmanager
+def _transaction(engine: Engine, *, write: bool) -> Iterator[Connection]:
+    with engine.connect() as conn:
+        if write:
+            conn.execution_options(**{WRITE_OPTION: True})
+        with conn.begin():
+            yield conn
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """Open one short write transaction (BEGIN IMMEDIATE on SQLite), committed on exit."""
+    try:
+        with _transaction(engine, write=True) as conn:
+            yield conn
+    except (DBAPIError, PoolTimeoutError) as exc:
+        raise _translated(exc, engine, saving=True) from exc
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """Open a read transaction, so several queries see one consistent snapshot."""
+    try:
+        with _transaction(engine, write=False) as conn:
+            yield conn
+    except (DBAPIError, PoolTimeoutError) as exc:
+        raise _translated(exc, engine, saving=False) from exc
+
+
+def run_write(
+    engine: Engine,
+    work: Callable[[Connection], T],
+    *,
+    attempts: int = RETRY_ATTEMPTS,
+    sleep: Callable[[float], None] = time.sleep,
+) -> T:
+    """Run work in a write transaction, retrying PostgreSQL serialization failures and deadlocks.
+
+    work must only touch the database (it may run more than once). SQLite lock
+    timeouts are not retried: busy_timeout has already waited.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            with _transaction(engine, write=True) as conn:
+                return work(conn)
+        except DBAPIError as exc:
+            if sqlstate(exc) in RETRYABLE_SQLSTATES:
+                if attempt < attempts:
+                    # Jitter so that two sessions that collided do not collide again.
+                    sleep(0.005 * 2**attempt * random.uniform(0.5, 1.5))  # noqa: S311 - jitter, not a secret
+                    continue
+                raise StoreUnavailable(
+                    "Progress can't be saved right now: other sessions kept changing the same "
+                    f"progress at the same moment ({attempts} tries). Your changes were not "
+                    "saved; try again in a moment."
+                ) from exc
+            raise _translated(exc, engine, saving=True) from exc
+        except PoolTimeoutError as exc:
+            raise _translated(exc, engine, saving=True) from exc
+    raise AssertionError("unreachable")  # pragma: no cover - the loop always returns or raises
+
+
+def run_read(engine: Engine, work: Callable[[Connection], T]) -> T:
+    """Run work in a read transaction with errors translated for the user."""
+    with reading(engine) as conn:
+        return work(conn)
+
+
+def sqlstate(exc: BaseException) -> str | None:
+    """Return the PostgreSQL SQLSTATE behind an error, if any."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    code = getattr(orig, "sqlstate", None)
+    return code if isinstance(code, str) else None
+
+
+def describe_location(url: URL) -> str:
+    """Name the database for a person: the file path, or host:port/database, never a password."""
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        return database.removeprefix("file:")
+    host = url.host or "localhost"
+    port = f":{url.port}" if url.port else ""
+    return f"{host}{port}/{url.database or ''}"
+
+
+def _translated(exc: BaseException, engine: Engine, *, saving: bool) -> BaseException:
+    """Turn an availability problem into StoreUnavailable; return anything else unchanged."""
+    problem = _classify(exc, engine)
+    if problem is None:
+        return exc
+    where = describe_location(engine.url)
+    verb = "saved" if saving else "loaded"
+    outcome = "Your changes were not saved" if saving else "Nothing was changed"
+    if problem == "read-only":
+        return StoreUnavailable(
+            f"Progress can't be {verb}: the database at {where} is read-only. {outcome}; "
+            "ask whoever runs this app to make it writable."
+        )
+    if problem == "busy":
+        return StoreUnavailable(
+            f"Progress can't be {verb} right now: the database at {where} is busy (another "
+            f"program or session kept it locked too long). {outcome}; try again in a moment."
+        )
+    if problem == "full":
+        return StoreUnavailable(
+            f"Progress can't be {verb}: the disk holding the database at {where} is full. "
+            f"{outcome}; free some space and try again."
+        )
+    return StoreUnavailable(
+        f"Progress can't be {verb} right now: the database at {where} is not reachable. "
+        f"{outcome}; try again in a moment."
+    )
+
+
+def _classify(exc: BaseException, engine: Engine) -> str | None:
+    if isinstance(exc, PoolTimeoutError):
+        return "busy"
+    if not isinstance(exc, DBAPIError):
+        return None
+    orig = exc.orig
+    if engine.dialect.name == "sqlite":
+        code = getattr(orig, "sqlite_errorcode", None)
+        primary = code & 0xFF if isinstance(code, int) else None
+        if primary in {_SQLITE_BUSY, _SQLITE_LOCKED}:
+            return "busy"
+        if primary == _SQLITE_READONLY:
+            return "read-only"
+        if primary == _SQLITE_FULL:
+            return "full"
+        if primary in {_SQLITE_CANTOPEN, _SQLITE_IOERR}:
+            return "unreachable"
+        return None
+    state = sqlstate(exc)
+    if state == "25006":  # read_only_sql_transaction: a standby or read-only role
+        return "read-only"
+    if state in {"55P03", "57014"}:  # lock_not_available, statement timeout
+        return "busy"
+    if state is not None and state.startswith("53"):  # insufficient resources
+        return "full" if state == "53100" else "unreachable"
+    if state is None or state.startswith(("08", "57P")):
+        # No SQLSTATE: libpq could not connect at all. 08/57P: connection lost or shut down.
+        return (
+            "unreachable"
+            if isinstance(exc, sa.exc.OperationalError) or exc.connection_invalidated
+            else None
+        )
+    return None

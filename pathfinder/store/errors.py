@@ -1,0 +1,56 @@
+"""Exceptions the progress store raises, worded for the person using the app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class StoreUnavailable(Exception):  # noqa: N818 - the name the UI and the issue use
+    """The database cannot be reached, is locked past the timeout, or is read-only.
+
+    The message is meant to be shown as is: it says what happened, that nothing was
+    saved, and what to try. It never contains a password.
+    """
+
+
+class StoreConfigError(Exception):
+    """The database settings (environment or secrets.toml) cannot be used."""
+
+
+class ChangedElsewhere(Exception):  # noqa: N818 - reads as a sentence in the UI
+    """A text was saved from another tab or device since this copy was loaded.
+
+    Carries both versions so the UI can show them side by side and let the person
+    keep either, or merge them by hand: nothing typed is thrown away.
+    """
+
+    def __init__(
+        self,
+        what: str,
+        *,
+        current_text: str,
+        your_text: str,
+        current_version: int,
+        current: Any = None,
+        yours: Any = None,
+    ) -> None:
+        super().__init__(
+            f"This {what} was changed elsewhere (another tab or device) after you opened it. "
+            "Nothing was overwritten: both versions are shown so you can keep one or combine them."
+        )
+        self.what = what
+        self.current_text = current_text
+        self.your_text = your_text
+        self.current_version = current_version
+        # Structured values (e.g. a case study's title, status and sections) for UIs
+        # that want more than the flattened text.
+        self.current = current if current is not None else current_text
+        self.yours = yours if yours is not None else your_text
+
+
+class ReadOnlyIdentity(Exception):  # noqa: N818 - reserved name for the share-link issue
+    """A read-only identity (a share link) tried to change progress."""
+
+
+class CaseStudyNotFound(LookupError):  # noqa: N818 - reads as a sentence in the UI
+    """No case study with that id belongs to this profile."""

@@ -1,0 +1,47 @@
+"""Profiles: one per person, keyed by identity-provider issuer and subject (never email)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from pathfinder.store.common import check_text, insert_for, utc_now
+from pathfinder.store.engine import run_read, run_write
+from pathfinder.store.schema import LOCAL_ISSUER, LOCAL_SUBJECT, profiles
+
+
+def ensure_profile(
+    engine: Engine, issuer: str, subject: str, display_name: str | None = None
+) -> int:
+    """Return the id of the profile for (issuer, subject), creating it on first sign-in."""
+    check_text(issuer, "issuer", max_length=255)
+    check_text(subject, "subject", max_length=255)
+    if display_name is not None:
+        check_text(display_name, "display_name", max_length=200)
+    key = (profiles.c.issuer == issuer) & (profiles.c.subject == subject)
+    found = run_read(
+        engine,
+        lambda conn: conn.execute(
+            sa.select(profiles.c.id, profiles.c.display_name).where(key)
+        ).first(),
+    )
+    # A read first: this runs on every session start and usually finds the profile.
+    if found is not None and (display_name is None or found.display_name == display_name):
+        return int(found.id)
+
+    def work(conn: Connection) -> int:
+        insert = insert_for(conn, profiles).values(
+            issuer=issuer, subject=subject, display_name=display_name, created_at=utc_now()
+        )
+        # ON CONFLICT: two first requests of the same person may race here.
+        conn.execute(insert.on_conflict_do_nothing(index_elements=["issuer", "subject"]))
+        if display_name is not None:
+            conn.execute(profiles.update().where(key).values(display_name=display_name))
+        return int(conn.execute(sa.select(profiles.c.id).where(key)).scalar_one())
+
+    return run_write(engine, work)
+
+
+def local_profile_id(engine: Engine) -> int:
+    """Return the id of the single profile used when the app runs without sign-in."""
+    return ensure_profile(engine, LOCAL_ISSUER, LOCAL_SUBJECT)

@@ -1,0 +1,281 @@
+"""Per-item plan progress: status, note and links, each change logged in the same transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from pathfinder.store.activity import log_event, log_events
+from pathfinder.store.common import (
+    TIMESTAMP,
+    check_choice,
+    check_id,
+    check_text,
+    frame,
+    insert_for,
+    lock_profile,
+    utc_now,
+)
+from pathfinder.store.engine import run_read, run_write
+from pathfinder.store.errors import ChangedElsewhere
+from pathfinder.store.schema import (
+    DONE,
+    NOT_STARTED,
+    STATUSES,
+    case_studies,
+    ratings,
+    targets,
+)
+from pathfinder.store.schema import item_progress as progress_table
+from pathfinder.transfer import MAX_LINK_LENGTH, MAX_LINKS, MAX_NOTE_LENGTH, link_problem
+
+ITEM_PROGRESS_COLUMNS = {
+    "item_id": "str",
+    "status": "str",
+    "started_at": TIMESTAMP,
+    "completed_at": TIMESTAMP,
+    "note": "str",
+    "note_version": "int64",
+    "links": "object",
+    "updated_at": TIMESTAMP,
+}
+
+_t = progress_table
+
+
+def _status_upsert(conn: Connection) -> sa.Executable:
+    insert = insert_for(conn, _t)
+    new = insert.excluded
+    # The rules live in SQL so a status change is one atomic statement per item: two
+    # sessions changing the same item cannot interleave a read and a write.
+    return insert.on_conflict_do_update(  # type: ignore[no-any-return]
+        index_elements=[_t.c.profile_id, _t.c.item_id],
+        set_={
+            "status": new.status,
+            # Kept across in-progress/done/skipped; cleared when the item is un-started.
+            "started_at": sa.case(
+                (new.status == NOT_STARTED, sa.null()),
+                else_=sa.func.coalesce(_t.c.started_at, new.started_at),
+            ),
+            # Marking done twice keeps the first completion time (idempotent).
+            "completed_at": sa.case(
+                (new.status != DONE, sa.null()),
+                (_t.c.status == DONE, _t.c.completed_at),
+                else_=new.completed_at,
+            ),
+            "updated_at": new.updated_at,
+        },
+    )
+
+
+def _status_row(profile_id: int, item_id: str, status: str, at: datetime) -> dict[str, object]:
+    return {
+        "profile_id": profile_id,
+        "item_id": item_id,
+        "status": status,
+        "started_at": None if status == NOT_STARTED else at,
+        "completed_at": at if status == DONE else None,
+        "updated_at": at,
+    }
+
+
+def set_status(
+    engine: Engine, profile_id: int, item_id: str, status: str, *, now: datetime | None = None
+) -> None:
+    """Set one item's status and log it, in one short transaction."""
+    check_id(item_id, "item_id")
+    check_choice(status, STATUSES, "status")
+    at = utc_now(now)
+
+    def work(conn: Connection) -> None:
+        lock_profile(conn, profile_id)
+        conn.execute(_status_upsert(conn), [_status_row(profile_id, item_id, status, at)])
+        log_event(conn, profile_id, at, "status", item_id, {"status": status})
+
+    run_write(engine, work)
+
+
+def set_statuses(
+    engine: Engine,
+    profile_id: int,
+    item_ids: Iterable[str],
+    status: str,
+    *,
+    now: datetime | None = None,
+) -> int:
+    """Set many items to one status (a whole track done or reset) in one transaction."""
+    check_choice(status, STATUSES, "status")
+    # Sorted: PostgreSQL row locks are then always taken in the same order.
+    ids = sorted({check_id(item_id, "item_id") for item_id in item_ids})
+    at = utc_now(now)
+    if not ids:
+        return 0
+
+    def work(conn: Connection) -> int:
+        lock_profile(conn, profile_id)
+        conn.execute(
+            _status_upsert(conn), [_status_row(profile_id, item_id, status, at) for item_id in ids]
+        )
+        log_events(conn, profile_id, at, "status", [(i, {"status": status}) for i in ids])
+        return len(ids)
+
+    return run_write(engine, work)
+
+
+def save_note(
+    engine: Engine,
+    profile_id: int,
+    item_id: str,
+    text: str,
+    *,
+    expected_version: int,
+    now: datetime | None = None,
+) -> int:
+    """Save a note if nobody saved one since expected_version; return the new version.
+
+    Raises ChangedElsewhere (carrying both texts) when another tab saved first.
+    A never-saved note has version 0.
+    """
+    check_id(item_id, "item_id")
+    check_text(text, "note", max_length=MAX_NOTE_LENGTH)
+    at = utc_now(now)
+    key = (_t.c.profile_id == profile_id) & (_t.c.item_id == item_id)
+
+    def work(conn: Connection) -> int:
+        lock_profile(conn, profile_id)
+        conn.execute(
+            insert_for(conn, _t)
+            .values(profile_id=profile_id, item_id=item_id, updated_at=at)
+            .on_conflict_do_nothing(index_elements=[_t.c.profile_id, _t.c.item_id])
+        )
+        # Compare-and-set: the version check and the write are one statement.
+        new_version = conn.execute(
+            _t.update()
+            .where(key & (_t.c.note_version == expected_version))
+            .values(note=text, note_version=_t.c.note_version + 1, updated_at=at)
+            .returning(_t.c.note_version)
+        ).scalar_one_or_none()
+        if new_version is None:
+            current = conn.execute(sa.select(_t.c.note, _t.c.note_version).where(key)).one()
+            if current.note == text:
+                return int(current.note_version)  # both tabs typed the same: no conflict
+            raise ChangedElsewhere(
+                "note",
+                current_text=current.note,
+                your_text=text,
+                current_version=int(current.note_version),
+            )
+        log_event(conn, profile_id, at, "note", item_id, {"version": new_version})
+        return int(new_version)
+
+    return run_write(engine, work)
+
+
+def check_links(links: object) -> list[str]:
+    """Return links if they are a list of http(s) URLs, else raise ValueError."""
+    if not isinstance(links, list | tuple):
+        raise TypeError("links must be a list of strings")
+    if len(links) > MAX_LINKS:
+        raise ValueError(f"at most {MAX_LINKS} links per item")
+    checked = []
+    for index, link in enumerate(links):
+        check_text(link, f"links[{index}]", max_length=MAX_LINK_LENGTH)
+        problem = link_problem(link)
+        if problem is not None:
+            raise ValueError(f"links[{index}]: {problem}")
+        checked.append(link)
+    return checked
+
+
+def set_links(
+    engine: Engine,
+    profile_id: int,
+    item_id: str,
+    links: list[str],
+    *,
+    now: datetime | None = None,
+) -> None:
+    """Replace an item's list of links (http or https URLs)."""
+    check_id(item_id, "item_id")
+    checked = check_links(links)
+    at = utc_now(now)
+
+    def work(conn: Connection) -> None:
+        lock_profile(conn, profile_id)
+        insert = insert_for(conn, _t).values(
+            profile_id=profile_id, item_id=item_id, links=checked, updated_at=at
+        )
+        conn.execute(
+            insert.on_conflict_do_update(
+                index_elements=[_t.c.profile_id, _t.c.item_id],
+                set_={"links": insert.excluded.links, "updated_at": insert.excluded.updated_at},
+            )
+        )
+        log_event(conn, profile_id, at, "links", item_id, {"count": len(checked)})
+
+    run_write(engine, work)
+
+
+def item_progress(engine: Engine, profile_id: int) -> pd.DataFrame:
+    """Return every item this profile has touched, including retired ones."""
+    stmt = (
+        sa.select(
+            _t.c.item_id,
+            _t.c.status,
+            _t.c.started_at,
+            _t.c.completed_at,
+            _t.c.note,
+            _t.c.note_version,
+            _t.c.links,
+            _t.c.updated_at,
+        )
+        .where(_t.c.profile_id == profile_id)
+        .order_by(_t.c.item_id)
+    )
+    rows = run_read(engine, lambda conn: conn.execute(stmt).all())
+    return frame(rows, ITEM_PROGRESS_COLUMNS)
+
+
+def retired_item_ids(progress: pd.DataFrame, known_item_ids: Iterable[str]) -> list[str]:
+    """Return ids with stored progress that the current content no longer has."""
+    known = set(known_item_ids)
+    stored = progress["item_id"].drop_duplicates()
+    return sorted(stored[~stored.isin(known)].tolist())
+
+
+def reset_plan(engine: Engine, profile_id: int, *, now: datetime | None = None) -> int:
+    """Put every item back to not-started (notes and links stay); return how many changed."""
+    at = utc_now(now)
+
+    def work(conn: Connection) -> int:
+        lock_profile(conn, profile_id)
+        changed = conn.execute(
+            _t.update()
+            .where((_t.c.profile_id == profile_id) & (_t.c.status != NOT_STARTED))
+            .values(status=NOT_STARTED, started_at=None, completed_at=None, updated_at=at)
+        ).rowcount
+        log_event(conn, profile_id, at, "reset-plan", None, {"items": changed})
+        return int(changed)
+
+    return run_write(engine, work)
+
+
+def reset_all(engine: Engine, profile_id: int, *, now: datetime | None = None) -> None:
+    """Delete progress, notes, ratings, target and case studies; the activity log stays."""
+    at = utc_now(now)
+
+    def work(conn: Connection) -> None:
+        lock_profile(conn, profile_id)
+        counts = {
+            table.name: conn.execute(
+                table.delete().where(table.c.profile_id == profile_id)
+            ).rowcount
+            for table in (progress_table, ratings, targets, case_studies)
+        }
+        log_event(conn, profile_id, at, "reset-all", None, counts)
+
+    run_write(engine, work)

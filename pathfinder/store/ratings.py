@@ -1,0 +1,172 @@
+"""Self-ratings (an append-only history, latest wins) and the learning target."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from pathfinder.store.activity import log_event
+from pathfinder.store.common import (
+    TIMESTAMP,
+    check_choice,
+    check_id,
+    frame,
+    insert_for,
+    lock_profile,
+    utc_now,
+)
+from pathfinder.store.engine import run_read, run_write
+from pathfinder.store.schema import RATING_KINDS, ratings, targets
+
+RATING_COLUMNS = {"subject_id": "str", "level": "int64", "rated_at": TIMESTAMP}
+MAX_HOURS_PER_WEEK = 168.0
+
+
+@dataclass(frozen=True)
+class Target:
+    """When the person wants to be ready, and how many hours a week they can give."""
+
+    target_date: date | None = None
+    hours_per_week: float | None = None
+
+
+def check_level(level: object) -> int:
+    """Return level if it is a whole number from 1 to 5, else raise ValueError."""
+    if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 5:
+        raise ValueError(f"level {level!r} is not a whole number from 1 to 5")
+    return level
+
+
+def rate(
+    engine: Engine,
+    profile_id: int,
+    kind: str,
+    subject_id: str,
+    level: int,
+    *,
+    now: datetime | None = None,
+) -> None:
+    """Record a self-rating of a skill or phase (kept as history; the latest one counts)."""
+    check_choice(kind, RATING_KINDS, "kind")
+    check_id(subject_id, "subject_id")
+    check_level(level)
+    at = utc_now(now)
+
+    def work(conn: Connection) -> None:
+        lock_profile(conn, profile_id)
+        conn.execute(
+            ratings.insert().values(
+                profile_id=profile_id, kind=kind, subject_id=subject_id, level=level, rated_at=at
+            )
+        )
+        log_event(conn, profile_id, at, "rating", subject_id, {"kind": kind, "level": level})
+
+    run_write(engine, work)
+
+
+def rating_history(engine: Engine, profile_id: int, kind: str) -> pd.DataFrame:
+    """Return every rating of one kind (subject_id, level, rated_at), oldest first."""
+    check_choice(kind, RATING_KINDS, "kind")
+    stmt = (
+        sa.select(ratings.c.subject_id, ratings.c.level, ratings.c.rated_at)
+        .where((ratings.c.profile_id == profile_id) & (ratings.c.kind == kind))
+        .order_by(ratings.c.rated_at, ratings.c.id)
+    )
+    rows = run_read(engine, lambda conn: conn.execute(stmt).all())
+    return frame(rows, RATING_COLUMNS)
+
+
+def latest_ratings(engine: Engine, profile_id: int, kind: str) -> pd.DataFrame:
+    """Return the current rating per subject (subject_id, level, rated_at)."""
+    check_choice(kind, RATING_KINDS, "kind")
+    newest_first = sa.func.row_number().over(
+        partition_by=ratings.c.subject_id,
+        # id breaks ties between ratings given within the same microsecond.
+        order_by=(ratings.c.rated_at.desc(), ratings.c.id.desc()),
+    )
+    ranked = (
+        sa.select(
+            ratings.c.subject_id,
+            ratings.c.level,
+            ratings.c.rated_at,
+            newest_first.label("rank"),
+        )
+        .where((ratings.c.profile_id == profile_id) & (ratings.c.kind == kind))
+        .subquery()
+    )
+    stmt = (
+        sa.select(ranked.c.subject_id, ranked.c.level, ranked.c.rated_at)
+        .where(ranked.c.rank == 1)
+        .order_by(ranked.c.subject_id)
+    )
+    rows = run_read(engine, lambda conn: conn.execute(stmt).all())
+    return frame(rows, RATING_COLUMNS)
+
+
+def check_target(target_date: object, hours_per_week: object) -> tuple[date | None, float | None]:
+    """Return the target values if they make sense, else raise ValueError."""
+    if target_date is not None and (
+        not isinstance(target_date, date) or isinstance(target_date, datetime)
+    ):
+        raise TypeError("target_date must be a date or None")
+    hours: float | None = None
+    if hours_per_week is not None:
+        if not isinstance(hours_per_week, int | float) or isinstance(hours_per_week, bool):
+            raise TypeError("hours_per_week must be a number or None")
+        hours = float(hours_per_week)
+        if not math.isfinite(hours) or not 0 < hours <= MAX_HOURS_PER_WEEK:
+            raise ValueError("hours_per_week must be more than 0 and at most 168")
+    return target_date, hours
+
+
+def set_target(
+    engine: Engine,
+    profile_id: int,
+    target_date: date | None,
+    hours_per_week: float | None,
+    *,
+    now: datetime | None = None,
+) -> None:
+    """Set the target date and weekly hours (None clears a value)."""
+    checked_date, hours = check_target(target_date, hours_per_week)
+    at = utc_now(now)
+
+    def work(conn: Connection) -> None:
+        lock_profile(conn, profile_id)
+        insert = insert_for(conn, targets).values(
+            profile_id=profile_id, target_date=checked_date, hours_per_week=hours, updated_at=at
+        )
+        conn.execute(
+            insert.on_conflict_do_update(
+                index_elements=[targets.c.profile_id],
+                set_={
+                    "target_date": insert.excluded.target_date,
+                    "hours_per_week": insert.excluded.hours_per_week,
+                    "updated_at": insert.excluded.updated_at,
+                },
+            )
+        )
+        detail = {
+            "target_date": None if checked_date is None else checked_date.isoformat(),
+            "hours_per_week": hours,
+        }
+        log_event(conn, profile_id, at, "target", None, detail)
+
+    run_write(engine, work)
+
+
+def get_target(engine: Engine, profile_id: int) -> Target:
+    """Return the profile's target; both fields are None until one is set."""
+    stmt = sa.select(targets.c.target_date, targets.c.hours_per_week).where(
+        targets.c.profile_id == profile_id
+    )
+    row = run_read(engine, lambda conn: conn.execute(stmt).first())
+    if row is None:
+        return Target()
+    hours = None if row.hours_per_week is None else float(row.hours_per_week)
+    return Target(target_date=row.target_date, hours_per_week=hours)
