@@ -82,11 +82,18 @@ def load_content(content_dir: Path = CONTENT_DIR) -> Content:
         return raw_files[file]
 
     episode = _episode(raw(EPISODE_FILE))
-    frames = {
-        name: _section_frame(raw(section.file), section, episode.duration_seconds)
-        for name, section in SECTIONS.items()
-    }
+    frames: dict[str, pd.DataFrame] = {}
+    lines: dict[str, list[int | None]] = {}
+    for name, section in SECTIONS.items():
+        frames[name], lines[name] = _section_frame(
+            raw(section.file), section, episode.duration_seconds
+        )
+    # References first: a step moved to a misspelt track is reported as that, not as a gap.
     _check_references(frames)
+    for name, section in SECTIONS.items():
+        _check_order(frames[name], lines[name], section)
+        if "order" in frames[name] and section.ordered_within is None:
+            frames[name] = frames[name].sort_values("order", kind="stable").reset_index(drop=True)
     steps = frames["steps"]
     step_skills = _explode_links(steps, "skills", "skill_id")
     step_phases = _explode_links(steps, "phases", "phase_id")
@@ -157,7 +164,9 @@ def _episode(raw: dict[str, Any]) -> Episode:
     )
 
 
-def _section_frame(raw: dict[str, Any], section: Section, episode_seconds: int) -> pd.DataFrame:
+def _section_frame(
+    raw: dict[str, Any], section: Section, episode_seconds: int
+) -> tuple[pd.DataFrame, list[int | None]]:
     items = raw.get(section.key)
     if items is None:
         raise ContentError(section.file, f"the section `{section.key}:` is missing")
@@ -175,15 +184,12 @@ def _section_frame(raw: dict[str, Any], section: Section, episode_seconds: int) 
         section.schema(episode_seconds).validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
         raise _first_error(errors.failure_cases, frame, records, lines, section) from None
-    _check_order(frame, lines, section)
     frame = frame.astype({"order": int} if "order" in frame else {})
     if "hours" in frame:
         frame["hours"] = frame["hours"].astype(float)
     if "designer_takes_part" in frame:
         frame["designer_takes_part"] = frame["designer_takes_part"].astype(bool)
-    if "order" in frame and section.ordered_within is None:
-        frame = frame.sort_values("order", kind="stable").reset_index(drop=True)
-    return frame
+    return frame, lines
 
 
 def _item_id(frame: pd.DataFrame, index: int) -> str:

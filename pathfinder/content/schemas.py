@@ -83,7 +83,9 @@ def sources_rules(episode_seconds: int) -> list[Rule]:
         return all(isinstance(v, str) and TIMESTAMP_PATTERN.match(v) for v in value)
 
     def inside(value: Any) -> bool:
-        return all(parse_timestamp(v) <= episode_seconds for v in value)
+        # Malformed entries are reported by `well_formed`; only judge the readable ones here.
+        readable = [v for v in value if isinstance(v, str) and TIMESTAMP_PATTERN.match(v)]
+        return all(parse_timestamp(v) <= episode_seconds for v in readable)
 
     return [
         Rule(lambda v: isinstance(v, list) and len(v) > 0, "must list at least one timestamp"),
