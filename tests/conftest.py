@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import URL, Engine, make_url
+
+from pathfinder.store import create_store_engine, local_profile_id, migrate
 
 
 def _in_ci() -> bool:
@@ -18,5 +24,63 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter is not None else []
     if skipped:
-        reporter.write_line(f"CI=true: {len(skipped)} test(s) were skipped; skips fail CI.", red=True)
+        reporter.write_line(
+            f"CI=true: {len(skipped)} test(s) were skipped; skips fail CI.", red=True
+        )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# -- progress store: a fresh database per test, on SQLite and on PostgreSQL --------------
+
+POSTGRES_URL_ENV = "PATHFINDER_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[URL]:
+    """Yield the URL of an empty database: a SQLite file, or a private PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield make_url(f"sqlite+pysqlite:///{tmp_path / 'pathfinder.db'}")
+        return
+    base = os.environ.get(POSTGRES_URL_ENV, "").strip()
+    if not base:
+        pytest.skip(f"{POSTGRES_URL_ENV} is not set")
+    # A schema per test: tests (and concurrent CI runs) never see each other's rows.
+    schema = f"t_{secrets.token_hex(8)}"
+    admin = create_store_engine(base)
+    with admin.begin() as conn:
+        conn.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield with_pg_options(make_url(base), f"-csearch_path={schema}")
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+def with_pg_options(url: URL, *options: str) -> URL:
+    """Return url with libpq `options` added (search_path, timeouts) for new connections."""
+    url = url.set(drivername="postgresql+psycopg")
+    existing = url.query.get("options", "")
+    joined = " ".join([existing, *options] if existing else options)
+    return url.update_query_dict({"options": joined})
+
+
+@pytest.fixture
+def bare_engine(store_url: URL) -> Iterator[Engine]:
+    """Yield an engine on the empty test database (no migrations applied)."""
+    engine = create_store_engine(store_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(bare_engine: Engine) -> Engine:
+    """Return an engine on a test database migrated to the newest revision."""
+    migrate(bare_engine)
+    return bare_engine
+
+
+@pytest.fixture
+def profile_id(engine: Engine) -> int:
+    """Return the local default profile's id."""
+    return local_profile_id(engine)

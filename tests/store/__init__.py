@@ -1,0 +1,1 @@
+"""Progress-store tests: each runs on SQLite and on PostgreSQL."""
