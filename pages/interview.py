@@ -1,0 +1,72 @@
+"""The interview: the episode, the guest's path, her day, her questions, and a glossary."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pathfinder import charts, domain
+from pathfinder.ui.resources import content
+from pathfinder.ui.widgets import chart, cite
+
+c = content()
+episode = c.episode
+st.title("The interview")
+st.markdown(
+    f"**{episode.title}** — {episode.show}, season {episode.season}, episode {episode.episode}, "
+    f"published {domain.format_date(episode.published)} ({episode.duration}).  \n"
+    f"Guest: **{episode.guest}**, {episode.guest_role}. {episode.guest_background}  \n"
+    f"Host: {episode.host}."
+)
+left, right = st.columns(2)
+left.link_button("Watch the episode", episode.video_url, icon=":material/play_circle:")
+right.link_button("Episode page", episode.episode_page, icon=":material/open_in_new:")
+
+career, day, questions, challenges, glossary = st.tabs(
+    ["Career path", "A day in the life", "Interview script", "Challenges", "Glossary"]
+)
+
+with career:
+    chart(charts.career_timeline(c.career), key="career-timeline")
+    for entry in c.career.to_dict("records"):
+        st.markdown(f"**{entry['order']}. {entry['role']}** — {entry['organisation']}")
+        st.write(entry["summary"])
+        cite(episode, entry["sources"])
+
+with day:
+    st.caption("What a working day looks like for the guest as a data product manager.")
+    for activity in c.day_in_life.to_dict("records"):
+        st.markdown(f"**{activity['title']}**")
+        st.write(activity["description"])
+        cite(episode, activity["sources"])
+
+with questions:
+    st.caption(
+        "The customer-development questions the guest asks data professionals. Use them as a "
+        "script for your own conversations."
+    )
+    for question in c.interview_questions.to_dict("records"):
+        st.markdown(f"**{question['order']}. {question['question']}**")
+        st.caption(question["purpose"])
+        cite(episode, question["sources"])
+    st.download_button(
+        "Download the script",
+        domain.interview_script(c.interview_questions, episode.title),
+        file_name="customer-development-script.md",
+        mime="text/markdown",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+with challenges:
+    for item in c.challenges.to_dict("records"):
+        st.markdown(f"**{item['challenge']}**")
+        st.write(f"How she handles it: {item['how_she_handles']}")
+        cite(episode, item["sources"])
+
+with glossary:
+    query = st.text_input("Search the glossary", key="glossary-search", placeholder="e.g. PRD")
+    found = domain.search_glossary(c.glossary, query)
+    st.caption(f"{len(found)} of {len(c.glossary)} terms")
+    for term in found.to_dict("records"):
+        st.markdown(f"**{term['term']}** — {term['definition']}")
+        cite(episode, term["sources"], prefix="Used at")

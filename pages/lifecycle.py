@@ -1,0 +1,57 @@
+"""Lifecycle: the phases of product work, what a designer already knows, and your confidence."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pathfinder import charts, domain
+from pathfinder.ui import actions, data
+from pathfinder.ui.resources import content, learner
+from pathfinder.ui.state import sync_widget
+from pathfinder.ui.widgets import bullet_list, chart, cite
+
+st.title("The product lifecycle")
+c = content()
+me = learner()
+read_only = me is None or me.read_only
+st.caption(
+    "How the guest describes product work, phase by phase. Phases marked as designer phases "
+    "are ones a product designer already takes part in: the transferable part."
+)
+chart(charts.lifecycle_flow(c.phases), key="lifecycle-flow")
+
+st.subheader("Phases")
+ratings = data.latest_ratings(me, "phase")
+confidence = domain.phase_confidence(c.phases, ratings)
+levels = dict(zip(confidence["phase_id"], confidence["level"], strict=True))
+for phase in c.phases.to_dict("records"):
+    designer = " · designer phase" if phase["designer_takes_part"] else ""
+    with st.expander(f"{phase['order']}. {phase['name']}{designer}"):
+        st.write(phase["summary"])
+        left, middle, right = st.columns(3)
+        with left:
+            st.markdown("**Activities**")
+            bullet_list(phase["activities"])
+        with middle:
+            st.markdown("**Artifacts**")
+            bullet_list(phase["artifacts"])
+        with right:
+            st.markdown("**Works with**")
+            bullet_list(phase["collaborators"])
+        st.info(phase["designer_note"], icon=":material/palette:")
+        cite(c.episode, phase["sources"])
+        key = actions.rating_key("phase", phase["id"])
+        level = levels.get(phase["id"])
+        sync_widget(key, None if level is None or str(level) == "<NA>" else int(level))
+        st.segmented_control(
+            "How confident are you in this phase? (1 = new to it, 5 = could teach it)",
+            [1, 2, 3, 4, 5],
+            format_func=lambda n: f"{n} · {domain.RATING_SCALE[n]}",
+            key=key,
+            disabled=read_only,
+            on_change=actions.rate,
+            args=(me, "phase", phase["id"]),
+        )
+
+st.subheader("Your confidence per phase")
+chart(charts.phase_confidence_heatmap(confidence), key="lifecycle-confidence")

@@ -1,0 +1,65 @@
+"""Overview: where the learner stands, what to do next, and whether they are on pace."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pathfinder import charts, domain
+from pathfinder.ui import data
+from pathfinder.ui.resources import content, learner
+from pathfinder.ui.widgets import chart, citation_links
+
+st.title("Your path to data product management")
+c = content()
+me = learner()
+today = domain.today()
+plan = domain.plan_table(c.steps, c.tracks, data.progress(me))
+overall = domain.plan_progress(plan)
+target = data.target(me)
+pace = domain.pace_forecast(plan, target, today)
+
+st.markdown(
+    f"Why this plan: it follows what **{c.episode.guest}** ({c.episode.guest_role}) says about "
+    f"moving from product design into data product management — learn the product "
+    f"management motions and SQL, build data case studies, and talk with people in the "
+    f"field ({citation_links(c.episode, ['32:52', '42:18', '43:03'])})."
+)
+
+done, hours, streak = st.columns(3)
+done.metric("Plan done", f"{overall.percent:.0f}%", help="Skipped steps do not count.")
+hours.metric(
+    "Hours done",
+    f"{domain.format_hours(overall.done_hours)}",
+    delta=f"of {domain.format_hours(overall.total_hours)}",
+    delta_color="off",
+    delta_arrow="off",
+)
+streak.metric(
+    "Streak",
+    f"{domain.streak(data.activity_per_day(me), today)} days",
+    help="Days in a row on which you changed something.",
+)
+
+st.subheader("Pace")
+if pace.status == "behind":
+    st.warning(pace.sentence, icon=":material/schedule:")
+elif pace.status in ("no-target", "no-pace"):
+    st.info(pace.sentence, icon=":material/flag:")
+    st.page_link("pages/settings.py", label="Set your target", icon=":material/settings:")
+else:
+    st.success(pace.sentence, icon=":material/check_circle:")
+
+st.subheader("Next steps")
+upcoming = domain.next_steps(plan, 3)
+if upcoming.empty:
+    st.success("Every step is done or skipped. Time to publish your case studies!")
+for step in upcoming.to_dict("records"):
+    status = "in progress" if step["status"] == "in-progress" else "not started"
+    st.markdown(
+        f"- **{step['title']}** · {step['track']} · {status} · "
+        f"about {domain.format_hours(step['hours'])}"
+    )
+st.page_link("pages/plan.py", label="Open the learning plan", icon=":material/checklist:")
+
+st.subheader("Progress per track")
+chart(charts.track_progress_bars(domain.track_progress(plan)), key="overview-tracks")

@@ -1,0 +1,44 @@
+"""Learning plan: the steps as checklists grouped by track, saved the moment you tick."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pathfinder import domain
+from pathfinder.ui.plan_view import (
+    STATUS_LABELS,
+    filter_options,
+    render_reset_all,
+    render_retired,
+    render_track,
+)
+from pathfinder.ui.resources import content, learner
+
+st.title("Learning plan")
+c = content()
+me = learner()
+st.caption(
+    "Tick a step when it is done; it is saved at once. Open a step for the why, "
+    "the resources and your own notes."
+)
+
+tracks, skills = filter_options(c)
+with st.expander("Filter steps", icon=":material/filter_list:"):
+    chosen_tracks = st.multiselect(
+        "Tracks", tracks, format_func=tracks.get, key="plan-filter-tracks"
+    )
+    chosen_statuses = st.multiselect(
+        "Status", domain.STATUSES, format_func=STATUS_LABELS.get, key="plan-filter-status"
+    )
+    chosen_skill = st.selectbox(
+        "Builds the skill",
+        [None, *skills],
+        format_func=lambda s: skills.get(s, "Any skill"),
+        key="plan-filter-skill",
+    )
+
+for track_id in chosen_tracks or list(tracks):
+    render_track(me, track_id, statuses=chosen_statuses, skill_id=chosen_skill)
+
+render_retired(me)
+render_reset_all(me)

@@ -1,0 +1,92 @@
+"""Settings: your target, exports and imports of your progress, and a full reset."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pathfinder import domain
+from pathfinder.ui import actions, data
+from pathfinder.ui.resources import content, learner
+from pathfinder.ui.settings_view import (
+    RESET_WORD,
+    export_json,
+    import_progress,
+    reset_everything,
+)
+from pathfinder.ui.state import sync_widget
+
+st.title("Settings")
+c = content()
+me = learner()
+read_only = me is None or me.read_only
+
+st.subheader("Your target")
+target = data.target(me)
+sync_widget("target-date", target.target_date)
+sync_widget("target-hours", target.hours_per_week)
+st.date_input(
+    "Finish the plan by",
+    key="target-date",
+    disabled=read_only,
+    format="YYYY-MM-DD",
+    on_change=actions.save_target,
+    args=(me,),
+)
+st.number_input(
+    "Hours you can spend each week",
+    key="target-hours",
+    min_value=0.5,
+    max_value=80.0,
+    step=0.5,
+    disabled=read_only,
+    on_change=actions.save_target,
+    args=(me,),
+)
+plan = domain.plan_table(c.steps, c.tracks, data.progress(me))
+st.caption(domain.pace_forecast(plan, target, domain.today()).sentence)
+
+st.subheader("Export")
+st.write("Keep a copy of your progress, or move it to another computer or deployment.")
+left, right = st.columns(2)
+left.download_button(
+    "Progress (JSON)",
+    export_json(me) if me else b"",
+    file_name="pathfinder-progress.json",
+    mime="application/json",
+    icon=":material/download:",
+    disabled=me is None,
+    on_click="ignore",
+)
+right.download_button(
+    "Plan (CSV)",
+    domain.plan_csv(plan),
+    file_name="pathfinder-plan.csv",
+    mime="text/csv",
+    icon=":material/table:",
+    on_click="ignore",
+)
+
+if not read_only:
+    st.subheader("Import")
+    st.write(
+        "Restore a progress file exported from Pathfinder. It replaces your current progress; "
+        "a file with any problem is refused as a whole and nothing changes."
+    )
+    upload = st.file_uploader("Progress file (JSON)", type=["json"], key="import-file")
+    if upload is not None and st.button("Import this file", key="import-go", type="primary"):
+        import_progress(me, c, upload.getvalue())
+
+    st.subheader("Reset")
+    with st.expander("Reset everything", icon=":material/warning:"):
+        st.write(
+            "Clears your plan progress, ratings, target and case studies. The activity history "
+            "keeps a record of the reset. Export first if you may want it back."
+        )
+        typed = st.text_input(f"Type {RESET_WORD} to confirm", key="settings-reset-confirm")
+        if st.button(
+            "Reset everything",
+            type="primary",
+            disabled=typed != RESET_WORD,
+            key="settings-reset-all",
+        ):
+            reset_everything(me)

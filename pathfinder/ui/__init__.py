@@ -1,0 +1,1 @@
+"""The Streamlit layer: the only part of Pathfinder that imports streamlit."""

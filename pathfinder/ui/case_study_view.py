@@ -1,0 +1,182 @@
+"""Widgets of the case-study builder: drafts, the template sections, and publishing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from pathfinder import domain, store
+from pathfinder.content import Content
+from pathfinder.ui.feedback import attempt, clear_conflict, conflict
+from pathfinder.ui.resources import Learner
+from pathfinder.ui.state import mark_saved, mark_unsaved, sync_widget
+from pathfinder.ui.widgets import cite
+
+STATUS_LABELS = {"draft": "Draft", "ready": "Ready to publish", "published": "Published"}
+SELECTED = "cs-selected"
+EXAMPLE_TITLE = "Making COVID-19 data more accessible (the guest's example)"
+
+
+def _field_key(draft_id: int, field: str) -> str:
+    return f"cs-{draft_id}-{field}"
+
+
+def render_new_draft_buttons(learner: Learner | None, c: Content) -> None:
+    """Offer a blank draft and one pre-filled with the guest's COVID-19 example."""
+    if learner is None or learner.read_only:
+        return
+    left, right = st.columns(2)
+    if left.button("New blank draft", icon=":material/add:", key="cs-new"):
+        _create(learner, "Untitled case study", {})
+    if right.button(
+        "Start from the guest's example", icon=":material/lightbulb:", key="cs-example"
+    ):
+        example = dict(
+            zip(c.case_study_sections["id"], c.case_study_sections["guest_example"], strict=True)
+        )
+        _create(learner, EXAMPLE_TITLE, example)
+
+
+def _create(learner: Learner, title: str, sections: dict[str, str]) -> None:
+    created: list[int] = []
+    if attempt(
+        lambda: created.append(
+            store.create_case_study(learner.engine, learner.profile_id, title, sections)
+        ),
+        saved="Draft created",
+    ):
+        st.session_state[SELECTED] = created[0]
+        st.rerun()
+
+
+def select_draft(drafts: pd.DataFrame) -> dict[str, Any] | None:
+    """Let the learner pick a draft; return it as a record, or None when there are none."""
+    if drafts.empty:
+        return None
+    records = {int(r["id"]): r for r in drafts.to_dict("records")}
+    if st.session_state.get(SELECTED) not in records:
+        st.session_state[SELECTED] = next(iter(records))
+    chosen = st.selectbox(
+        "Draft",
+        list(records),
+        key=SELECTED,
+        format_func=lambda i: f"{records[i]['title']} ({STATUS_LABELS[records[i]['status']]})",
+    )
+    return records[int(chosen)]
+
+
+def _save(learner: Learner, draft: dict[str, Any], c: Content, field: str) -> None:
+    """Save the whole draft after one field changed, unless it changed elsewhere."""
+    draft_id = int(draft["id"])
+    sections = {
+        sid: st.session_state.get(_field_key(draft_id, f"section-{sid}"), "")
+        for sid in c.case_study_sections["id"]
+    }
+    key = _field_key(draft_id, field)
+    ok = attempt(
+        lambda: store.save_case_study(
+            learner.engine,
+            learner.profile_id,
+            draft_id,
+            title=st.session_state[_field_key(draft_id, "title")] or "Untitled case study",
+            sections={k: v for k, v in sections.items() if v},
+            status=st.session_state[_field_key(draft_id, "status")],
+            expected_version=int(draft["version"]),
+        ),
+        saved="Draft saved",
+        conflict_key=_field_key(draft_id, "conflict"),
+    )
+    (mark_saved if ok else mark_unsaved)(key)
+
+
+def _take_theirs(draft_id: int, keys: list[str]) -> None:
+    clear_conflict(_field_key(draft_id, "conflict"))
+    for key in keys:
+        mark_saved(key)
+
+
+def render_draft_editor(learner: Learner | None, c: Content, draft: dict[str, Any]) -> None:
+    """Draw the template sections of one draft; every field saves when you leave it."""
+    draft_id = int(draft["id"])
+    read_only = learner is None or learner.read_only
+    sections: dict[str, str] = draft["sections"] or {}
+    completeness = domain.case_study_completeness(c.case_study_sections, sections)
+    st.progress(completeness, text=f"{round(completeness * 100)}% of the template filled in")
+
+    keys = [_field_key(draft_id, "title"), _field_key(draft_id, "status")]
+    sync_widget(keys[0], draft["title"])
+    sync_widget(keys[1], draft["status"])
+    st.text_input(
+        "Title", key=keys[0], disabled=read_only, on_change=_save, args=(learner, draft, c, "title")
+    )
+    st.segmented_control(
+        "Status",
+        list(STATUS_LABELS),
+        format_func=STATUS_LABELS.get,
+        key=keys[1],
+        disabled=read_only,
+        required=True,
+        on_change=_save,
+        args=(learner, draft, c, "status"),
+    )
+    clash = conflict(_field_key(draft_id, "conflict"))
+    for section in c.case_study_sections.to_dict("records"):
+        key = _field_key(draft_id, f"section-{section['id']}")
+        keys.append(key)
+        sync_widget(key, sections.get(section["id"], ""))
+        st.markdown(f"#### {section['order']}. {section['title']}")
+        st.caption(section["purpose"])
+        st.markdown("\n".join(f"- {q}" for q in section["guiding_questions"]))
+        st.text_area(
+            section["title"],
+            key=key,
+            disabled=read_only,
+            height=150,
+            label_visibility="collapsed",
+            on_change=_save,
+            args=(learner, draft, c, f"section-{section['id']}"),
+        )
+        with st.popover("The guest's example", icon=":material/lightbulb:"):
+            st.write(section["guest_example"])
+            cite(c.episode, section["sources"])
+        if clash is not None and isinstance(clash.current, dict):
+            theirs = (clash.current.get("sections") or {}).get(section["id"], "")
+            if theirs != st.session_state.get(key, ""):
+                st.warning("Saved elsewhere for this section:")
+                st.text(theirs or "(empty)")
+    if clash is not None and learner is not None:
+        st.error("This draft was changed elsewhere. Keep your text, or take the saved version.")
+        keep, take = st.columns(2)
+        if keep.button("Keep my text", key=f"cs-keep-{draft_id}"):
+            draft = {**draft, "version": clash.current_version}
+            _save(learner, draft, c, "title")
+            st.rerun()
+        take.button(
+            "Use the saved version",
+            key=f"cs-take-{draft_id}",
+            on_click=_take_theirs,
+            args=(draft_id, keys),
+        )
+    if not read_only and learner is not None:
+        with st.expander("Delete this draft", icon=":material/delete:"):
+            if st.button("Delete draft", key=f"cs-delete-{draft_id}", type="primary") and attempt(
+                lambda: store.delete_case_study(learner.engine, learner.profile_id, draft_id),
+                saved="Draft deleted",
+            ):
+                st.session_state.pop(SELECTED, None)
+                st.rerun()
+
+
+def render_publishing(c: Content) -> None:
+    """Show where the guest says case studies can be published, and the checklist."""
+    st.divider()
+    st.subheader("Publishing")
+    st.markdown("**Formats the guest names**")
+    for fmt in c.publishing_formats.to_dict("records"):
+        st.markdown(f"- **{fmt['name']}** — {fmt['note']}")
+    st.markdown("**Before you publish**")
+    for item in c.publishing_checklist.to_dict("records"):
+        st.markdown(f"- {item['text']}")
+        cite(c.episode, item["sources"])

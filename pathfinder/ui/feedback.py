@@ -1,0 +1,66 @@
+"""Messages for the learner: saved, not saved, changed elsewhere — shown once, never lost."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from pathfinder import store
+
+_PENDING = "_pathfinder_pending_messages"
+_CONFLICTS = "_pathfinder_conflicts"
+
+
+def _queue(kind: str, text: str) -> None:
+    st.session_state.setdefault(_PENDING, []).append((kind, text))
+
+
+def store_problem(error: Exception) -> None:
+    """Show that progress cannot be read or saved right now, without losing the page."""
+    st.warning(str(error), icon=":material/cloud_off:")
+
+
+def attempt(action: Callable[[], Any], *, saved: str | None = None, conflict_key: str = "") -> bool:
+    """Run a store write and return whether it was saved; failures become queued messages.
+
+    Callbacks run before the page script, so anything they drew would land above the
+    page; queued messages are drawn by `show_pending()` in the shared frame instead.
+    A conflict is also kept under `conflict_key` so the page can show both texts.
+    """
+    try:
+        action()
+    except store.ChangedElsewhere as error:
+        _queue("conflict", str(error))
+        if conflict_key:
+            st.session_state.setdefault(_CONFLICTS, {})[conflict_key] = error
+        return False
+    except store.StoreUnavailable as error:
+        _queue("unavailable", str(error))
+        return False
+    if conflict_key:
+        st.session_state.get(_CONFLICTS, {}).pop(conflict_key, None)
+    if saved:
+        st.toast(saved, icon=":material/check:")
+    return True
+
+
+def conflict(key: str) -> store.ChangedElsewhere | None:
+    """Return the unresolved 'changed elsewhere' conflict recorded for `key`, if any."""
+    found = st.session_state.get(_CONFLICTS, {}).get(key)
+    return found if isinstance(found, store.ChangedElsewhere) else None
+
+
+def clear_conflict(key: str) -> None:
+    """Forget the conflict recorded for `key` once the learner has resolved it."""
+    st.session_state.get(_CONFLICTS, {}).pop(key, None)
+
+
+def show_pending() -> None:
+    """Draw the messages queued by callbacks since the last rerun."""
+    for kind, text in st.session_state.pop(_PENDING, []):
+        if kind == "unavailable":
+            st.warning(text, icon=":material/cloud_off:")
+        else:
+            st.error(text, icon=":material/sync_problem:")

@@ -1,0 +1,20 @@
+"""The frame around every page: sidebar credits, where progress is kept, queued messages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from pathfinder.ui.feedback import show_pending
+from pathfinder.ui.resources import content, database_url, describe_store
+
+
+def page_frame() -> None:
+    """Draw the sidebar and any messages left by the last interaction."""
+    episode = content().episode
+    with st.sidebar:
+        st.caption(
+            f"Built on the DataTalks.Club interview **{episode.title}** with {episode.guest}, "
+            f"{episode.guest_role} ([watch]({episode.video_url}))."
+        )
+        st.caption(describe_store(database_url()))
+    show_pending()

@@ -1,0 +1,233 @@
+"""Widgets of the learning-plan page: one fragment per track so a tick reruns only its track."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from pathfinder import domain, store
+from pathfinder.content import Content
+from pathfinder.ui import actions, data
+from pathfinder.ui.feedback import attempt, conflict
+from pathfinder.ui.resources import Learner, content
+from pathfinder.ui.state import is_unsaved, sync_widget
+from pathfinder.ui.widgets import citation_links
+
+STATUS_LABELS = {
+    "not-started": "Not started",
+    "in-progress": "In progress",
+    "done": "Done",
+    "skipped": "Skipped",
+}
+BASIS_LABELS = {
+    "guest-did": "what the guest did",
+    "guest-recommends": "the guest recommends",
+    "host-summary": "the host's summary",
+}
+RESET_WORD = "RESET"
+
+
+def filter_options(c: Content) -> tuple[dict[str, str], dict[str, str]]:
+    """Return the track and skill choices for the filters, id -> name, in content order."""
+    tracks = dict(zip(c.tracks["id"], c.tracks["name"], strict=True))
+    skills = dict(zip(c.skills["id"], c.skills["name"], strict=True))
+    return tracks, skills
+
+
+def _skill_names(c: Content) -> dict[str, list[str]]:
+    names = c.step_skills.merge(c.skills[["id", "name"]], left_on="skill_id", right_on="id")
+    return names.groupby("step_id")["name"].agg(list).to_dict()
+
+
+@st.fragment
+def render_track(
+    learner: Learner | None, track_id: str, *, statuses: Sequence[str], skill_id: str | None
+) -> None:
+    """Draw one track: its progress, bulk actions, and a checklist item per step."""
+    c = content()
+    plan = domain.plan_table(c.steps, c.tracks, data.progress(learner))
+    track_plan = plan[plan["track_id"] == track_id]
+    track = c.tracks.set_index("id").loc[track_id]
+    summary = domain.track_progress(track_plan).iloc[0]
+    st.subheader(str(track["name"]), anchor=f"track-{track_id}")
+    st.caption(str(track["summary"]))
+    st.progress(
+        min(float(summary["percent"]) / 100, 1.0),
+        text=f"{int(summary['done_steps'])} of {int(summary['total_steps'])} steps done · "
+        f"{domain.format_hours(float(summary['done_hours']))} of "
+        f"{domain.format_hours(float(summary['planned_hours']))}",
+    )
+    if learner is not None and not learner.read_only:
+        ids = list(track_plan["id"])
+        left, right = st.columns(2)
+        left.button(
+            "Mark track done",
+            key=f"track-done-{track_id}",
+            icon=":material/done_all:",
+            on_click=actions.mark_steps,
+            args=(learner, ids, "done", "Track marked done"),
+        )
+        right.button(
+            "Reset track",
+            key=f"track-reset-{track_id}",
+            icon=":material/restart_alt:",
+            on_click=actions.mark_steps,
+            args=(learner, ids, "not-started", "Track reset"),
+        )
+    visible = track_plan
+    if statuses:
+        visible = visible[visible["status"].isin(statuses)]
+    if skill_id:
+        building = set(c.step_skills.loc[c.step_skills["skill_id"] == skill_id, "step_id"])
+        visible = visible[visible["id"].isin(building)]
+    if visible.empty:
+        st.caption("No steps in this track match the filters.")
+    skill_names = _skill_names(c)
+    for step in visible.to_dict("records"):
+        _render_step(learner, c, step, skill_names.get(step["id"], []))
+
+
+def _render_step(
+    learner: Learner | None, c: Content, step: dict[str, Any], skills: list[str]
+) -> None:
+    step_id = step["id"]
+    read_only = learner is None or learner.read_only
+    with st.container(border=True, key=f"step-{step_id}"):
+        done_key = actions.done_key(step_id)
+        sync_widget(done_key, step["status"] == "done")
+        st.checkbox(
+            step["title"],
+            key=done_key,
+            disabled=read_only,
+            on_change=actions.toggle_done,
+            args=(learner, step_id),
+        )
+        status_key = actions.status_key(step_id)
+        sync_widget(status_key, step["status"])
+        st.segmented_control(
+            f"Status of {step['title']}",
+            domain.STATUSES,
+            format_func=STATUS_LABELS.get,
+            key=status_key,
+            disabled=read_only,
+            label_visibility="collapsed",
+            on_change=actions.change_status,
+            args=(learner, step_id, step["status"]),
+        )
+        st.caption(
+            f"About {domain.format_hours(step['hours'])} · builds {', '.join(skills)} · "
+            f"from {BASIS_LABELS[step['basis']]}"
+        )
+        with st.expander("Why, resources and your notes"):
+            st.markdown(step["description"])
+            st.markdown(f"**Why:** {step['why']}")
+            st.caption(f"In the interview: {citation_links(c.episode, step['sources'])}")
+            resources = c.resources[c.resources["step_id"] == step_id]
+            if not resources.empty:
+                st.markdown("**Resources**")
+                for resource in resources.to_dict("records"):
+                    if resource["url"]:
+                        st.markdown(
+                            f"- [{resource['name']}]({resource['url']}) ({resource['kind']})"
+                        )
+                    else:
+                        st.markdown(f"- {resource['name']} ({resource['kind']})")
+            _render_note(learner, step, read_only)
+            _render_links(learner, step, read_only)
+
+
+def _render_note(learner: Learner | None, step: dict[str, Any], read_only: bool) -> None:
+    step_id = step["id"]
+    key = actions.note_key(step_id)
+    stored = step["note"] if isinstance(step["note"], str) else ""
+    version = int(step["note_version"]) if pd.notna(step["note_version"]) else 0
+    sync_widget(key, stored)
+    st.text_area(
+        "Your note",
+        key=key,
+        disabled=read_only,
+        placeholder="What did you learn? What next?",
+        on_change=actions.save_note,
+        args=(learner, step_id, version),
+        help="Saved when you click outside the box (or press Ctrl+Enter).",
+    )
+    clash = conflict(key)
+    if clash is not None and learner is not None:
+        st.warning("This note was changed elsewhere. The version saved there:")
+        st.text(clash.current_text)
+        keep, take = st.columns(2)
+        keep.button(
+            "Keep my text",
+            key=f"keep-{step_id}",
+            on_click=actions.overwrite_note,
+            args=(learner, step_id, clash.current_version),
+        )
+        take.button(
+            "Use the saved text",
+            key=f"take-{step_id}",
+            on_click=actions.take_other_note,
+            args=(step_id,),
+        )
+    elif is_unsaved(key):
+        st.caption(":material/cloud_off: Not saved yet: your text is kept here until it can be.")
+
+
+def _render_links(learner: Learner | None, step: dict[str, Any], read_only: bool) -> None:
+    step_id = step["id"]
+    key = actions.links_key(step_id)
+    links = step["links"] if isinstance(step["links"], list) else []
+    sync_widget(key, "\n".join(links))
+    st.text_area(
+        "Your links (one per line)",
+        key=key,
+        disabled=read_only,
+        height=68,
+        on_change=actions.save_links,
+        args=(learner, step_id),
+    )
+    for link in links:
+        url = domain.safe_link(link)
+        if url is None:
+            st.text(link)  # not http(s): shown, never made clickable
+        else:
+            st.link_button(url, url, icon=":material/link:")
+
+
+def render_retired(learner: Learner | None) -> None:
+    """List progress on steps that are no longer in the plan, so no history silently vanishes."""
+    c = content()
+    retired = domain.retired_progress(c.steps, data.progress(learner))
+    if retired.empty:
+        return
+    with st.expander(f"Retired steps ({len(retired)})", icon=":material/inventory_2:"):
+        st.caption(
+            "These steps were removed from the plan after you worked on them. Your history is "
+            "kept, and they no longer count towards your progress."
+        )
+        st.dataframe(
+            retired[["item_id", "status", "completed_at", "note"]],
+            hide_index=True,
+            column_config={"item_id": "Step id", "completed_at": "Completed"},
+        )
+
+
+def render_reset_all(learner: Learner | None) -> None:
+    """Offer to reset the whole plan, behind a typed confirmation."""
+    if learner is None or learner.read_only:
+        return
+    with st.expander("Reset the whole plan", icon=":material/warning:"):
+        st.write(
+            "Every step goes back to not started. Your notes, ratings and case studies stay, "
+            "and the activity history keeps a record of the reset."
+        )
+        typed = st.text_input(f"Type {RESET_WORD} to confirm", key="plan-reset-confirm")
+        if st.button(
+            "Reset every step", type="primary", disabled=typed != RESET_WORD, key="plan-reset-all"
+        ) and attempt(
+            lambda: store.reset_plan(learner.engine, learner.profile_id),
+            saved="The plan was reset",
+        ):
+            st.rerun()

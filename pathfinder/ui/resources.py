@@ -1,0 +1,84 @@
+"""Process-wide resources (content, database engine) cached once at the UI edge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+from sqlalchemy.engine import Engine, make_url
+
+from pathfinder import store
+from pathfinder.content import Content, ContentError, load_content
+from pathfinder.ui.feedback import store_problem
+
+
+@st.cache_resource(show_spinner=False)
+def _cached_content() -> Content:
+    # cache_resource, not cache_data: content is immutable and shared read-only by every
+    # session, so handing out the same frames avoids re-pickling ~20 tables on each rerun.
+    return load_content()
+
+
+def content() -> Content:
+    """Return the validated content, or stop the page with the editor's error message."""
+    try:
+        return _cached_content()
+    except ContentError as error:
+        st.error(
+            f"The learning content could not be loaded, so the dashboard cannot start.\n\n{error}"
+        )
+        st.stop()
+        raise  # st.stop() raises; this line only tells type checkers the function ends here
+
+
+@st.cache_resource(show_spinner=False)
+def _engine_for(url: str) -> Engine:
+    # Migrations run once per process and database URL; an exception is not cached, so a
+    # database that was down is tried again on the next rerun.
+    engine = store.create_store_engine(url)
+    store.migrate(engine)
+    return engine
+
+
+@dataclass
+class Learner:
+    """Whose progress this run shows, and through which engine (made afresh each run)."""
+
+    engine: Engine
+    profile_id: int
+    read_only: bool = False
+    warned: bool = False  # whether this run already showed the "store unavailable" banner
+
+
+def database_url() -> str:
+    """Return the database URL from the environment, secrets or the embedded default."""
+    try:
+        url = store.resolve_database_url()
+    except store.StoreConfigError as error:
+        st.error(f"The database settings cannot be used. {error}", icon=":material/settings:")
+        st.stop()
+        raise
+    # A plain string (password included) is the cache key: the engine is per database.
+    return url.render_as_string(hide_password=False)
+
+
+def learner() -> Learner | None:
+    """Return this session's learner, or None (with a banner) when the store is unavailable."""
+    try:
+        engine = _engine_for(database_url())
+        profile_id = st.session_state.get("_pathfinder_profile_id")
+        if profile_id is None:
+            profile_id = store.local_profile_id(engine)
+            st.session_state["_pathfinder_profile_id"] = profile_id
+        return Learner(engine=engine, profile_id=profile_id)
+    except store.StoreUnavailable as error:
+        store_problem(error)
+        return None
+
+
+def describe_store(url: str) -> str:
+    """Return a short sentence saying where progress is kept, without any password."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return f"Progress is saved on this computer, in {store.describe_location(parsed)}."
+    return "Progress is saved to the shared database."

@@ -1,0 +1,45 @@
+"""Small display helpers shared by the pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+import streamlit as st
+
+from pathfinder.charts import Chart
+from pathfinder.content import Episode, parse_timestamp
+
+
+def citation_links(episode: Episode, timestamps: Iterable[str]) -> str:
+    """Return Markdown links that open the interview at each cited timestamp."""
+    return " · ".join(
+        f"[▶ {stamp}]({episode.deep_link(parse_timestamp(stamp))})" for stamp in timestamps
+    )
+
+
+def cite(episode: Episode, timestamps: Iterable[str], prefix: str = "In the interview:") -> None:
+    """Show a caption with links to the moments of the interview an item cites."""
+    st.caption(f"{prefix} {citation_links(episode, timestamps)}")
+
+
+def chart(item: Chart, *, key: str) -> None:
+    """Show a figure with its text alternative and the numbers behind it."""
+    st.plotly_chart(item.figure, key=key, alt=item.alt_text, config={"displaylogo": False})
+    st.caption(item.alt_text)
+    if item.table is not None and not item.table.empty:
+        with st.expander("Numbers behind this chart"):
+            st.dataframe(item.table, hide_index=True)
+
+
+def bullet_list(items: Iterable[str]) -> None:
+    """Show plain-text items as a bulleted list (content text, never user HTML)."""
+    st.markdown("\n".join(f"- {item}" for item in items))
+
+
+def empty_note(frame: pd.DataFrame, message: str) -> bool:
+    """Show `message` and return True when `frame` has no rows."""
+    if frame.empty:
+        st.info(message)
+        return True
+    return False

@@ -1,0 +1,40 @@
+"""Every registered page opens without an error and shows its heading."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.pages.conftest import DASHBOARD, ROOT
+
+PAGES = {
+    "pages/overview.py": "Your path to data product management",
+    "pages/plan.py": "Learning plan",
+    "pages/lifecycle.py": "The product lifecycle",
+    "pages/skills.py": "Skills",
+    "pages/case_studies.py": "Case studies",
+    "pages/progress.py": "Progress",
+    "pages/interview.py": "The interview",
+    "pages/settings.py": "Settings",
+}
+
+
+def test_every_page_file_is_registered_and_tested() -> None:
+    """Each file in pages/ is routed from dashboard.py and covered by the smoke test."""
+    files = {f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py")}
+    registered = set(re.findall(r'st\.Page\(\s*"(pages/[a-z_]+\.py)"', DASHBOARD.read_text()))
+    assert files == registered == set(PAGES)
+
+
+@pytest.mark.parametrize(("page", "heading"), PAGES.items())
+def test_page_opens_with_its_heading(
+    open_page: Callable[[str], AppTest], page: str, heading: str
+) -> None:
+    """The page runs without an exception or error box and shows its title."""
+    at = open_page(page)
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert at.title[0].value == heading
