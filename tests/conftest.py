@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,13 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[URL]:
     if request.param == "sqlite":
         yield make_url(f"sqlite+pysqlite:///{tmp_path / 'pathfinder.db'}")
         return
+    with postgres_schema_url() as url:
+        yield url
+
+
+@contextmanager
+def postgres_schema_url() -> Iterator[URL]:
+    """Yield a URL whose connections live in a new, private schema; drop it afterwards."""
     base = os.environ.get(POSTGRES_URL_ENV, "").strip()
     if not base:
         pytest.skip(f"{POSTGRES_URL_ENV} is not set")
@@ -55,6 +63,13 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[URL]:
         with admin.begin() as conn:
             conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[URL]:
+    """Yield a private PostgreSQL schema's URL, for the few PostgreSQL-only behaviours."""
+    with postgres_schema_url() as url:
+        yield url
 
 
 def with_pg_options(url: URL, *options: str) -> URL:
@@ -84,3 +99,9 @@ def engine(bare_engine: Engine) -> Engine:
 def profile_id(engine: Engine) -> int:
     """Return the local default profile's id."""
     return local_profile_id(engine)
+
+
+@pytest.fixture
+def pg_options() -> Callable[..., URL]:
+    """Return with_pg_options, for tests that need extra server settings on a URL."""
+    return with_pg_options

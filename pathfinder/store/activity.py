@@ -9,7 +9,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from pathfinder.store.common import TIMESTAMP, frame, insert_for, lock_profile
+from pathfinder.store.common import TIMESTAMP, frame, lock_profile, per_dialect
 from pathfinder.store.engine import run_read, run_write
 from pathfinder.store.schema import activity_daily, utc_day, week_start
 from pathfinder.store.schema import activity_log as log_table
@@ -24,6 +24,17 @@ LOG_COLUMNS = {
     "subject_id": "object",
     "detail": "object",
 }
+
+
+def _bump_day(insert: Any) -> Any:
+    new = insert(activity_daily)
+    return new.on_conflict_do_update(
+        index_elements=[activity_daily.c.profile_id, activity_daily.c.day],
+        set_={"events": activity_daily.c.events + new.excluded.events},
+    )
+
+
+_BUMP_DAY = per_dialect(_bump_day)
 
 
 def log_events(
@@ -44,14 +55,9 @@ def log_events(
         ],
     )
     # at is UTC (callers pass utc_now()), so .date() is the UTC day the SQL side uses.
-    insert = insert_for(conn, activity_daily).values(
-        profile_id=profile_id, day=at.date(), events=len(events)
-    )
     conn.execute(
-        insert.on_conflict_do_update(
-            index_elements=[activity_daily.c.profile_id, activity_daily.c.day],
-            set_={"events": activity_daily.c.events + insert.excluded.events},
-        )
+        _BUMP_DAY[conn.dialect.name],
+        {"profile_id": profile_id, "day": at.date(), "events": len(events)},
     )
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
@@ -28,11 +29,29 @@ def utc_now(now: datetime | None = None) -> datetime:
     return now.astimezone(UTC)
 
 
+def per_dialect(build: Callable[[Any], Any]) -> Mapping[str, Any]:
+    """Build an INSERT ... ON CONFLICT statement once per dialect, at import time.
+
+    build receives the dialect's insert() function. Building these statements costs
+    more than running them, and a status toggle has to stay well under 5 ms.
+    """
+    return MappingProxyType(
+        {"sqlite": build(sqlite.insert), "postgresql": build(postgresql.insert)}
+    )
+
+
 def insert_for(conn: Connection, table: sa.Table) -> Any:
     """Return the dialect's INSERT, which knows ON CONFLICT (both SQLite and PostgreSQL do)."""
     if conn.dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
+
+
+_LOCK_PROFILE = (
+    sa.select(profiles.c.id)
+    .where(profiles.c.id == sa.bindparam("profile_id"))
+    .with_for_update(key_share=True)
+)
 
 
 def lock_profile(conn: Connection, profile_id: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,6 +21,8 @@ from pathfinder.store.errors import StoreConfigError, StoreUnavailable
 T = TypeVar("T")
 
 WRITE_OPTION = "pathfinder_write"  # read by the SQLite begin listener
+WRITE_LOCK_OPTION = "pathfinder_write_lock"  # engine-wide, SQLite only
+WRITE_WAIT_OPTION = "pathfinder_write_wait_s"
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 DEFAULT_CONNECT_TIMEOUT_S = 5
 RETRY_ATTEMPTS = 5
@@ -63,6 +66,13 @@ def _sqlite_engine(url: URL, busy_timeout_ms: int) -> Engine:
         # Each pooled connection would get its own empty database: progress would vanish.
         raise StoreConfigError("In-memory SQLite cannot hold progress; give a file path.")
     engine = sa.create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
+    # Streamlit serves every session as a thread of one process. Queueing this process's
+    # writers on a lock wakes them in turn; left to SQLite's busy handler they poll with
+    # sleeps of up to 100 ms, and under load one unlucky writer can starve past the
+    # timeout. Other processes are still kept out by BEGIN IMMEDIATE and busy_timeout.
+    engine.update_execution_options(
+        **{WRITE_LOCK_OPTION: threading.Lock(), WRITE_WAIT_OPTION: busy_timeout_ms / 1000}
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -92,13 +102,25 @@ def _sqlite_engine(url: URL, busy_timeout_ms: int) -> Engine:
     return engine
 
 
+class _WriteQueueTimeout(Exception):  # noqa: N818 - internal, translated to StoreUnavailable
+    """Writers in this process kept the SQLite write lock past the busy timeout."""
+
+
 @contextmanager
 def _transaction(engine: Engine, *, write: bool) -> Iterator[Connection]:
-    with engine.connect() as conn:
-        if write:
-            conn.execution_options(**{WRITE_OPTION: True})
-        with conn.begin():
-            yield conn
+    options = engine.get_execution_options()
+    lock = options.get(WRITE_LOCK_OPTION) if write else None
+    if lock is not None and not lock.acquire(timeout=options[WRITE_WAIT_OPTION]):
+        raise _WriteQueueTimeout
+    try:
+        with engine.connect() as conn:
+            if write:
+                conn.execution_options(**{WRITE_OPTION: True})
+            with conn.begin():
+                yield conn
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 @contextmanager
@@ -107,7 +129,7 @@ def writing(engine: Engine) -> Iterator[Connection]:
     try:
         with _transaction(engine, write=True) as conn:
             yield conn
-    except (DBAPIError, PoolTimeoutError) as exc:
+    except (DBAPIError, PoolTimeoutError, _WriteQueueTimeout) as exc:
         raise _translated(exc, engine, saving=True) from exc
 
 
@@ -149,7 +171,7 @@ def run_write(
                     "saved; try again in a moment."
                 ) from exc
             raise _translated(exc, engine, saving=True) from exc
-        except PoolTimeoutError as exc:
+        except (PoolTimeoutError, _WriteQueueTimeout) as exc:
             raise _translated(exc, engine, saving=True) from exc
     raise AssertionError("unreachable")  # pragma: no cover - the loop always returns or raises
 
@@ -207,7 +229,7 @@ def _translated(exc: BaseException, engine: Engine, *, saving: bool) -> BaseExce
 
 
 def _classify(exc: BaseException, engine: Engine) -> str | None:
-    if isinstance(exc, PoolTimeoutError):
+    if isinstance(exc, PoolTimeoutError | _WriteQueueTimeout):
         return "busy"
     if not isinstance(exc, DBAPIError):
         return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -18,6 +19,7 @@ from pathfinder.store.common import (
     frame,
     insert_for,
     lock_profile,
+    per_dialect,
     utc_now,
 )
 from pathfinder.store.engine import run_read, run_write
@@ -47,29 +49,37 @@ ITEM_PROGRESS_COLUMNS = {
 _t = progress_table
 
 
-def _status_upsert(conn: Connection) -> sa.Executable:
-    insert = insert_for(conn, _t)
-    new = insert.excluded
+def _status_upsert(insert: Any) -> Any:
+    new = insert(_t)
+    excluded = new.excluded
     # The rules live in SQL so a status change is one atomic statement per item: two
     # sessions changing the same item cannot interleave a read and a write.
-    return insert.on_conflict_do_update(  # type: ignore[no-any-return]
+    return new.on_conflict_do_update(
         index_elements=[_t.c.profile_id, _t.c.item_id],
         set_={
-            "status": new.status,
+            "status": excluded.status,
             # Kept across in-progress/done/skipped; cleared when the item is un-started.
             "started_at": sa.case(
-                (new.status == NOT_STARTED, sa.null()),
-                else_=sa.func.coalesce(_t.c.started_at, new.started_at),
+                (excluded.status == NOT_STARTED, sa.null()),
+                else_=sa.func.coalesce(_t.c.started_at, excluded.started_at),
             ),
             # Marking done twice keeps the first completion time (idempotent).
             "completed_at": sa.case(
-                (new.status != DONE, sa.null()),
+                (excluded.status != DONE, sa.null()),
                 (_t.c.status == DONE, _t.c.completed_at),
-                else_=new.completed_at,
+                else_=excluded.completed_at,
             ),
-            "updated_at": new.updated_at,
+            "updated_at": excluded.updated_at,
         },
     )
+
+
+def _ensure_row(insert: Any) -> Any:
+    return insert(_t).on_conflict_do_nothing(index_elements=[_t.c.profile_id, _t.c.item_id])
+
+
+_STATUS_UPSERT = per_dialect(_status_upsert)
+_ENSURE_ROW = per_dialect(_ensure_row)
 
 
 def _status_row(profile_id: int, item_id: str, status: str, at: datetime) -> dict[str, object]:
@@ -93,7 +103,9 @@ def set_status(
 
     def work(conn: Connection) -> None:
         lock_profile(conn, profile_id)
-        conn.execute(_status_upsert(conn), [_status_row(profile_id, item_id, status, at)])
+        conn.execute(
+            _STATUS_UPSERT[conn.dialect.name], [_status_row(profile_id, item_id, status, at)]
+        )
         log_event(conn, profile_id, at, "status", item_id, {"status": status})
 
     run_write(engine, work)
@@ -118,7 +130,8 @@ def set_statuses(
     def work(conn: Connection) -> int:
         lock_profile(conn, profile_id)
         conn.execute(
-            _status_upsert(conn), [_status_row(profile_id, item_id, status, at) for item_id in ids]
+            _STATUS_UPSERT[conn.dialect.name],
+            [_status_row(profile_id, item_id, status, at) for item_id in ids],
         )
         log_events(conn, profile_id, at, "status", [(i, {"status": status}) for i in ids])
         return len(ids)
@@ -148,9 +161,8 @@ def save_note(
     def work(conn: Connection) -> int:
         lock_profile(conn, profile_id)
         conn.execute(
-            insert_for(conn, _t)
-            .values(profile_id=profile_id, item_id=item_id, updated_at=at)
-            .on_conflict_do_nothing(index_elements=[_t.c.profile_id, _t.c.item_id])
+            _ENSURE_ROW[conn.dialect.name],
+            {"profile_id": profile_id, "item_id": item_id, "updated_at": at},
         )
         # Compare-and-set: the version check and the write are one statement.
         new_version = conn.execute(
