@@ -323,6 +323,8 @@ class _Validator:
         if subject_id not in known:
             _fail(f"{path}.subject_id", f"{_show(subject_id)} is not a known {kind}")
         level = obj["level"]
+        if isinstance(level, float):
+            _fail(f"{path}.level", f"{level} is not a whole number from 1 to 5")
         if not isinstance(level, int) or isinstance(level, bool):
             _fail(f"{path}.level", f"must be a whole number from 1 to 5, not {_kind(level)}")
         if not 1 <= level <= 5:
