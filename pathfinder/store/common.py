@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -99,12 +100,21 @@ def check_choice(value: object, choices: Sequence[str], what: str) -> str:
     return value
 
 
-def frame(rows: Iterable[Sequence[Any]], columns: dict[str, str]) -> pd.DataFrame:
+def frame(rows: Sequence[Sequence[Any]], columns: Mapping[str, str]) -> pd.DataFrame:
     """Build a DataFrame with fixed dtypes, so an empty result looks like a full one."""
-    df = pd.DataFrame.from_records([tuple(row) for row in rows], columns=list(columns))
-    for column, dtype in columns.items():
+    # Column by column with the dtype given up front: about twice as fast as
+    # DataFrame.from_records followed by astype, and pages call this on every rerun.
+    values_by_column = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+    data: dict[str, Any] = {}
+    for (name, dtype), values in zip(columns.items(), values_by_column, strict=True):
         if dtype == TIMESTAMP:
-            df[column] = pd.to_datetime(df[column], utc=True).astype(_TIMESTAMP_DTYPE)
-        elif dtype != "object":
-            df[column] = df[column].astype(pd.api.types.pandas_dtype(dtype))
-    return df
+            data[name] = pd.DatetimeIndex(
+                [pd.NaT if value is None else value for value in values], dtype=_TIMESTAMP_DTYPE
+            )
+        elif dtype == "object":
+            cells = np.empty(len(values), dtype=object)
+            cells[:] = values  # element-wise, so list cells (links) stay lists
+            data[name] = cells
+        else:
+            data[name] = pd.Series(values, dtype=dtype).array
+    return pd.DataFrame(data)

@@ -1,0 +1,1 @@
+"""Benchmarks, run by hand: uv run python -m benchmarks.<name>; results in benchmarks/results/."""
