@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -88,7 +89,13 @@ def _sqlite_engine(url: URL, busy_timeout_ms: int) -> Engine:
             # journal_mode persists in the file; only switch when needed, since switching
             # needs a write lock and a read-only file could not take it.
             if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-                cursor.execute("PRAGMA journal_mode = WAL")
+                try:
+                    cursor.execute("PRAGMA journal_mode = WAL")
+                except sqlite3.OperationalError as exc:
+                    # A read-only file can still be read; its writes fail later with
+                    # the read-only message, which is the one a person can act on.
+                    if getattr(exc, "sqlite_errorcode", 0) & 0xFF != _SQLITE_READONLY:
+                        raise
         finally:
             cursor.close()
 

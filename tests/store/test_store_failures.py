@@ -6,6 +6,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from contextlib import closing
 from datetime import UTC, datetime
 
 import psycopg
@@ -94,6 +95,30 @@ def test_read_only_database_refuses_writes_cleanly(
     assert "Your changes were not saved" in str(caught.value)
     assert item_progress(engine, profile_id)["item_id"].tolist() == ["kept"]
     assert activity_log(engine, profile_id).equals(log_before)
+
+
+def test_read_only_file_not_yet_in_wal_mode_can_still_be_read(tmp_path: object) -> None:
+    """A read-only copy in rollback-journal mode opens for reading; writes say read-only."""
+    path = f"{tmp_path}/pathfinder.db"
+    writable = create_store_engine(f"sqlite:///{path}")
+    migrate(writable)
+    with writable.begin() as conn:
+        profile_id = conn.execute(
+            profiles.insert()
+            .values(issuer="local", subject="default", created_at=T0)
+            .returning(profiles.c.id)
+        ).scalar_one()
+    set_status(writable, profile_id, "kept", "done", now=T0)
+    writable.dispose()
+    with closing(sqlite3.connect(path)) as raw:
+        raw.execute("PRAGMA journal_mode = DELETE")
+    read_only = create_store_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+    try:
+        assert item_progress(read_only, profile_id)["item_id"].tolist() == ["kept"]
+        with pytest.raises(StoreUnavailable, match="is read-only"):
+            set_status(read_only, profile_id, "new", "done")
+    finally:
+        read_only.dispose()
 
 
 class Blocker:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 
 import pytest
@@ -128,6 +130,20 @@ def test_previous_revision_with_data_upgrades_in_place(bare_engine: Engine) -> N
     assert list_case_studies(bare_engine, profile_id)["title"].tolist() == ["After upgrade"]
     set_status(bare_engine, profile_id, "sql-basics", "in-progress", now=T0)
     assert activity_per_day(bare_engine, profile_id)["events"].tolist() == [4]
+
+
+def test_two_processes_starting_together_migrate_once(bare_engine: Engine) -> None:
+    """Concurrent first starts both end at head without tripping over each other's DDL."""
+    start = threading.Barrier(2)
+
+    def start_app() -> str | None:
+        start.wait()
+        migrate(bare_engine)
+        return current_revision(bare_engine)
+
+    with ThreadPoolExecutor(2) as pool:
+        revisions = list(pool.map(lambda _n: start_app(), range(2)))
+    assert revisions == [head_revision(), head_revision()]
 
 
 def test_models_match_the_migrated_schema(engine: Engine) -> None:
