@@ -11,7 +11,7 @@ import streamlit as st
 from pathfinder import domain, store
 from pathfinder.content import Content
 from pathfinder.ui import actions, data
-from pathfinder.ui.feedback import attempt, conflict
+from pathfinder.ui.feedback import attempt, conflict, show_pending
 from pathfinder.ui.resources import Learner, content
 from pathfinder.ui.state import is_unsaved, sync_widget
 from pathfinder.ui.widgets import citation_links
@@ -47,6 +47,9 @@ def render_track(
     learner: Learner | None, track_id: str, *, statuses: Sequence[str], skill_id: str | None
 ) -> None:
     """Draw one track: its progress, bulk actions, and a checklist item per step."""
+    # A tick inside this fragment reruns only the fragment, not the page frame, so the
+    # messages its callbacks left are drawn here, next to the step that was changed.
+    show_pending()
     c = content()
     plan = domain.plan_table(c.steps, c.tracks, data.progress(learner))
     track_plan = plan[plan["track_id"] == track_id]

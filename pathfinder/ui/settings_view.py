@@ -34,7 +34,7 @@ def import_progress(learner: Learner, c: Content, raw: bytes) -> None:
             known_phase_ids=set(c.phases["id"]),
         )
     except transfer.ImportRejected as error:
-        st.error(f"This file was not imported, and nothing changed. {error}")
+        st.error(f"This file was not imported and nothing changed: {error}")
         return
     if attempt(lambda: store.import_profile(learner.engine, learner.profile_id, document)):
         st.success("Imported. Your progress now matches the file.")
