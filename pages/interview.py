@@ -6,7 +6,7 @@ import streamlit as st
 
 from pathfinder import charts, domain
 from pathfinder.ui.resources import content
-from pathfinder.ui.widgets import chart, cite
+from pathfinder.ui.widgets import chart, cite, records
 
 c = content()
 episode = c.episode
@@ -27,14 +27,14 @@ career, day, questions, challenges, glossary = st.tabs(
 
 with career:
     chart(charts.career_timeline(c.career), key="career-timeline")
-    for entry in c.career.to_dict("records"):
+    for entry in records(c.career):
         st.markdown(f"**{entry['order']}. {entry['role']}** — {entry['organisation']}")
         st.write(entry["summary"])
         cite(episode, entry["sources"])
 
 with day:
     st.caption("What a working day looks like for the guest as a data product manager.")
-    for activity in c.day_in_life.to_dict("records"):
+    for activity in records(c.day_in_life):
         st.markdown(f"**{activity['title']}**")
         st.write(activity["description"])
         cite(episode, activity["sources"])
@@ -44,7 +44,7 @@ with questions:
         "The customer-development questions the guest asks data professionals. Use them as a "
         "script for your own conversations."
     )
-    for question in c.interview_questions.to_dict("records"):
+    for question in records(c.interview_questions):
         st.markdown(f"**{question['order']}. {question['question']}**")
         st.caption(question["purpose"])
         cite(episode, question["sources"])
@@ -58,7 +58,7 @@ with questions:
     )
 
 with challenges:
-    for item in c.challenges.to_dict("records"):
+    for item in records(c.challenges):
         st.markdown(f"**{item['challenge']}**")
         st.write(f"How she handles it: {item['how_she_handles']}")
         cite(episode, item["sources"])
@@ -67,6 +67,6 @@ with glossary:
     query = st.text_input("Search the glossary", key="glossary-search", placeholder="e.g. PRD")
     found = domain.search_glossary(c.glossary, query)
     st.caption(f"{len(found)} of {len(c.glossary)} terms")
-    for term in found.to_dict("records"):
+    for term in records(found):
         st.markdown(f"**{term['term']}** — {term['definition']}")
         cite(episode, term["sources"], prefix="Used at")

@@ -8,7 +8,7 @@ from pathfinder import charts, domain
 from pathfinder.ui import actions, data
 from pathfinder.ui.resources import content, learner
 from pathfinder.ui.state import sync_widget
-from pathfinder.ui.widgets import bullet_list, chart, cite
+from pathfinder.ui.widgets import bullet_list, chart, cite, records
 
 st.title("The product lifecycle")
 c = content()
@@ -24,7 +24,7 @@ st.subheader("Phases")
 ratings = data.latest_ratings(me, "phase")
 confidence = domain.phase_confidence(c.phases, ratings)
 levels = dict(zip(confidence["phase_id"], confidence["level"], strict=True))
-for phase in c.phases.to_dict("records"):
+for phase in records(c.phases):
     designer = " · designer phase" if phase["designer_takes_part"] else ""
     with st.expander(f"{phase['order']}. {phase['name']}{designer}"):
         st.write(phase["summary"])

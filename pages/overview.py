@@ -7,7 +7,7 @@ import streamlit as st
 from pathfinder import charts, domain
 from pathfinder.ui import data
 from pathfinder.ui.resources import content, learner
-from pathfinder.ui.widgets import chart, citation_links
+from pathfinder.ui.widgets import chart, citation_links, records
 
 st.title("Your path to data product management")
 c = content()
@@ -53,7 +53,7 @@ st.subheader("Next steps")
 upcoming = domain.next_steps(plan, 3)
 if upcoming.empty:
     st.success("Every step is done or skipped. Time to publish your case studies!")
-for step in upcoming.to_dict("records"):
+for step in records(upcoming):
     status = "in progress" if step["status"] == "in-progress" else "not started"
     st.markdown(
         f"- **{step['title']}** · {step['track']} · {status} · "

@@ -8,7 +8,7 @@ from pathfinder import charts, domain
 from pathfinder.ui import actions, data
 from pathfinder.ui.resources import content, learner
 from pathfinder.ui.state import sync_widget
-from pathfinder.ui.widgets import chart, cite
+from pathfinder.ui.widgets import chart, cite, records
 
 LEVEL_LABELS = {"required": "Required", "helpful": "Helpful", "optional": "Optional"}
 
@@ -23,7 +23,7 @@ st.subheader("Biggest gaps")
 biggest = domain.skill_gaps(c.skills, data.latest_ratings(me, "skill"), c.step_skills, plan, n=5)
 if biggest.empty:
     st.success("Every skill is at the level the role needs. Well done!")
-for gap in biggest.to_dict("records"):
+for gap in records(biggest):
     steps = ", ".join(gap["closing_steps"]) or "no open plan step builds it; practise on the job"
     st.markdown(
         f"- **{gap['skill']}** ({LEVEL_LABELS[gap['level']]}): gap of {gap['gap']} · close it "
@@ -44,7 +44,7 @@ st.caption(
 current = dict(zip(gaps["skill_id"], gaps["current"], strict=True))
 for category, skills in c.skills.groupby("category", sort=False):
     st.markdown(f"#### {str(category).capitalize()}")
-    for skill in skills.to_dict("records"):
+    for skill in records(skills):
         target = domain.LEVEL_TARGET[skill["level"]]
         with st.expander(f"{skill['name']} · {LEVEL_LABELS[skill['level']]} (aim for {target})"):
             st.write(skill["summary"])

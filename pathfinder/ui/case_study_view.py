@@ -12,7 +12,7 @@ from pathfinder.content import Content
 from pathfinder.ui.feedback import attempt, clear_conflict, conflict
 from pathfinder.ui.resources import Learner
 from pathfinder.ui.state import mark_saved, mark_unsaved, sync_widget
-from pathfinder.ui.widgets import cite
+from pathfinder.ui.widgets import cite, records
 
 STATUS_LABELS = {"draft": "Draft", "ready": "Ready to publish", "published": "Published"}
 SELECTED = "cs-selected"
@@ -55,16 +55,16 @@ def select_draft(drafts: pd.DataFrame) -> dict[str, Any] | None:
     """Let the learner pick a draft; return it as a record, or None when there are none."""
     if drafts.empty:
         return None
-    records = {int(r["id"]): r for r in drafts.to_dict("records")}
-    if st.session_state.get(SELECTED) not in records:
-        st.session_state[SELECTED] = next(iter(records))
+    by_id = {int(r["id"]): r for r in records(drafts)}
+    if st.session_state.get(SELECTED) not in by_id:
+        st.session_state[SELECTED] = next(iter(by_id))
     chosen = st.selectbox(
         "Draft",
-        list(records),
+        list(by_id),
         key=SELECTED,
-        format_func=lambda i: f"{records[i]['title']} ({STATUS_LABELS[records[i]['status']]})",
+        format_func=lambda i: f"{by_id[i]['title']} ({STATUS_LABELS[by_id[i]['status']]})",
     )
-    return records[int(chosen)]
+    return by_id[chosen] if chosen is not None else None
 
 
 def _save(learner: Learner, draft: dict[str, Any], c: Content, field: str) -> None:
@@ -114,7 +114,7 @@ def render_draft_editor(learner: Learner | None, c: Content, draft: dict[str, An
     st.segmented_control(
         "Status",
         list(STATUS_LABELS),
-        format_func=STATUS_LABELS.get,
+        format_func=lambda s: STATUS_LABELS[s],
         key=keys[1],
         disabled=read_only,
         required=True,
@@ -122,7 +122,7 @@ def render_draft_editor(learner: Learner | None, c: Content, draft: dict[str, An
         args=(learner, draft, c, "status"),
     )
     clash = conflict(_field_key(draft_id, "conflict"))
-    for section in c.case_study_sections.to_dict("records"):
+    for section in records(c.case_study_sections):
         key = _field_key(draft_id, f"section-{section['id']}")
         keys.append(key)
         sync_widget(key, sections.get(section["id"], ""))
@@ -174,9 +174,9 @@ def render_publishing(c: Content) -> None:
     st.divider()
     st.subheader("Publishing")
     st.markdown("**Formats the guest names**")
-    for fmt in c.publishing_formats.to_dict("records"):
+    for fmt in records(c.publishing_formats):
         st.markdown(f"- **{fmt['name']}** — {fmt['note']}")
     st.markdown("**Before you publish**")
-    for item in c.publishing_checklist.to_dict("records"):
+    for item in records(c.publishing_checklist):
         st.markdown(f"- {item['text']}")
         cite(c.episode, item["sources"])

@@ -14,7 +14,7 @@ from pathfinder.ui import actions, data
 from pathfinder.ui.feedback import attempt, conflict, show_pending
 from pathfinder.ui.resources import Learner, content
 from pathfinder.ui.state import is_unsaved, sync_widget
-from pathfinder.ui.widgets import citation_links
+from pathfinder.ui.widgets import citation_links, records
 
 STATUS_LABELS = {
     "not-started": "Not started",
@@ -39,7 +39,8 @@ def filter_options(c: Content) -> tuple[dict[str, str], dict[str, str]]:
 
 def _skill_names(c: Content) -> dict[str, list[str]]:
     names = c.step_skills.merge(c.skills[["id", "name"]], left_on="skill_id", right_on="id")
-    return names.groupby("step_id")["name"].agg(list).to_dict()
+    grouped = names.groupby("step_id")["name"].agg(list)
+    return {str(step_id): list(skills) for step_id, skills in grouped.items()}
 
 
 @st.fragment
@@ -89,7 +90,7 @@ def render_track(
     if visible.empty:
         st.caption("No steps in this track match the filters.")
     skill_names = _skill_names(c)
-    for step in visible.to_dict("records"):
+    for step in records(visible):
         _render_step(learner, c, step, skill_names.get(step["id"], []))
 
 
@@ -113,7 +114,7 @@ def _render_step(
         st.segmented_control(
             f"Status of {step['title']}",
             domain.STATUSES,
-            format_func=STATUS_LABELS.get,
+            format_func=lambda s: STATUS_LABELS[s],
             key=status_key,
             disabled=read_only,
             label_visibility="collapsed",
@@ -131,7 +132,7 @@ def _render_step(
             resources = c.resources[c.resources["step_id"] == step_id]
             if not resources.empty:
                 st.markdown("**Resources**")
-                for resource in resources.to_dict("records"):
+                for resource in records(resources):
                     if resource["url"]:
                         st.markdown(
                             f"- [{resource['name']}]({resource['url']}) ({resource['kind']})"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, cast
 
 import pandas as pd
 import streamlit as st
@@ -43,3 +44,8 @@ def empty_note(frame: pd.DataFrame, message: str) -> bool:
         st.info(message)
         return True
     return False
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Return the rows of `frame` as dicts keyed by column name, for laying out widgets."""
+    return cast(list[dict[str, Any]], frame.to_dict("records"))
