@@ -23,6 +23,7 @@ from pathfinder.store.engine import create_store_engine, describe_location, read
 from pathfinder.store.errors import (
     CaseStudyNotFound,
     ChangedElsewhere,
+    InvalidInput,
     ReadOnlyIdentity,
     StoreConfigError,
     StoreUnavailable,
@@ -57,6 +58,7 @@ __all__ = [
     "CaseStudy",
     "CaseStudyNotFound",
     "ChangedElsewhere",
+    "InvalidInput",
     "ReadOnlyIdentity",
     "StoreConfigError",
     "StoreUnavailable",

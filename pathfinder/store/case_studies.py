@@ -22,7 +22,7 @@ from pathfinder.store.common import (
     utc_now,
 )
 from pathfinder.store.engine import run_read, run_write
-from pathfinder.store.errors import CaseStudyNotFound, ChangedElsewhere
+from pathfinder.store.errors import CaseStudyNotFound, ChangedElsewhere, InvalidInput
 from pathfinder.store.schema import CASE_STUDY_STATUSES, case_studies
 from pathfinder.transfer import MAX_SECTION_LENGTH, MAX_TITLE_LENGTH
 
@@ -65,15 +65,15 @@ class CaseStudy:
 
 
 def check_title(title: object) -> str:
-    """Return a usable case-study title, else raise ValueError."""
+    """Return a usable case-study title, else raise InvalidInput."""
     text = check_text(title, "title", max_length=MAX_TITLE_LENGTH)
     if not text.strip():
-        raise ValueError("title must not be empty")
+        raise InvalidInput("title must not be empty")
     return text
 
 
 def check_sections(sections: Mapping[str, str] | None) -> dict[str, str]:
-    """Return sections as a plain dict of section id to text, else raise ValueError."""
+    """Return sections as a plain dict of section id to text, else raise InvalidInput."""
     if sections is None:
         return {}
     if not isinstance(sections, Mapping):

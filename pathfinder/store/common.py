@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from pathfinder.store.errors import InvalidInput
 from pathfinder.store.schema import profiles
 
 TIMESTAMP = "datetime64[us, UTC]"
@@ -26,7 +27,7 @@ def utc_now(now: datetime | None = None) -> datetime:
     if now is None:
         return datetime.now(UTC)
     if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError("now must be timezone-aware")
+        raise ValueError("now must be timezone-aware")  # a caller bug, not input
     return now.astimezone(UTC)
 
 
@@ -70,33 +71,33 @@ def lock_profile(conn: Connection, profile_id: int) -> None:
 
 
 def check_text(value: object, what: str, *, max_length: int = MAX_TEXT) -> str:
-    """Return value if it is text both databases can store, else raise ValueError."""
+    """Return value if it is text both databases can store, else raise InvalidInput."""
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a string, not {type(value).__name__}")
     if len(value) > max_length:
-        raise ValueError(f"{what} is longer than {max_length:,} characters")
+        raise InvalidInput(f"{what} is longer than {max_length:,} characters")
     if "\x00" in value:
         # PostgreSQL text cannot hold NUL; refusing it everywhere keeps both stores alike.
-        raise ValueError(f"{what} contains a NUL character")
+        raise InvalidInput(f"{what} contains a NUL character")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise ValueError(f"{what} contains an unpaired surrogate character") from exc
+        raise InvalidInput(f"{what} contains an unpaired surrogate character") from exc
     return value
 
 
 def check_id(value: object, what: str) -> str:
-    """Return a non-empty content id, else raise ValueError."""
+    """Return a non-empty content id, else raise InvalidInput."""
     text = check_text(value, what, max_length=MAX_ID)
     if not text.strip():
-        raise ValueError(f"{what} must not be empty")
+        raise InvalidInput(f"{what} must not be empty")
     return text
 
 
 def check_choice(value: object, choices: Sequence[str], what: str) -> str:
-    """Return value if it is one of choices, else raise ValueError naming them."""
+    """Return value if it is one of choices, else raise InvalidInput naming them."""
     if not isinstance(value, str) or value not in choices:
-        raise ValueError(f"{what} {value!r} is not one of {', '.join(choices)}")
+        raise InvalidInput(f"{what} {value!r} is not one of {', '.join(choices)}")
     return value
 
 

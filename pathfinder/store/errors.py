@@ -54,3 +54,11 @@ class ReadOnlyIdentity(Exception):  # noqa: N818 - reserved name for the share-l
 
 class CaseStudyNotFound(LookupError):  # noqa: N818 - reads as a sentence in the UI
     """No case study with that id belongs to this profile."""
+
+
+class InvalidInput(ValueError):  # noqa: N818 - reads as a sentence in the UI
+    """A value cannot be stored (a link that is not a web link, a level outside 1-5...).
+
+    The message names the field and the rule, so the UI can show it as is. Nothing
+    was written.
+    """

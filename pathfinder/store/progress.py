@@ -23,7 +23,7 @@ from pathfinder.store.common import (
     utc_now,
 )
 from pathfinder.store.engine import run_read, run_write
-from pathfinder.store.errors import ChangedElsewhere
+from pathfinder.store.errors import ChangedElsewhere, InvalidInput
 from pathfinder.store.schema import (
     DONE,
     NOT_STARTED,
@@ -188,17 +188,17 @@ def save_note(
 
 
 def check_links(links: object) -> list[str]:
-    """Return links if they are a list of http(s) URLs, else raise ValueError."""
+    """Return links if they are a list of http(s) URLs, else raise InvalidInput."""
     if not isinstance(links, list | tuple):
         raise TypeError("links must be a list of strings")
     if len(links) > MAX_LINKS:
-        raise ValueError(f"at most {MAX_LINKS} links per item")
+        raise InvalidInput(f"at most {MAX_LINKS} links per item")
     checked = []
     for index, link in enumerate(links):
         check_text(link, f"links[{index}]", max_length=MAX_LINK_LENGTH)
         problem = link_problem(link)
         if problem is not None:
-            raise ValueError(f"links[{index}]: {problem}")
+            raise InvalidInput(f"links[{index}]: {problem}")
         checked.append(link)
     return checked
 

@@ -21,6 +21,7 @@ from pathfinder.store.common import (
     utc_now,
 )
 from pathfinder.store.engine import run_read, run_write
+from pathfinder.store.errors import InvalidInput
 from pathfinder.store.schema import RATING_KINDS, ratings, targets
 
 RATING_COLUMNS = {"subject_id": "str", "level": "int64", "rated_at": TIMESTAMP}
@@ -36,9 +37,9 @@ class Target:
 
 
 def check_level(level: object) -> int:
-    """Return level if it is a whole number from 1 to 5, else raise ValueError."""
+    """Return level if it is a whole number from 1 to 5, else raise InvalidInput."""
     if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 5:
-        raise ValueError(f"level {level!r} is not a whole number from 1 to 5")
+        raise InvalidInput(f"level {level!r} is not a whole number from 1 to 5")
     return level
 
 
@@ -109,7 +110,7 @@ def latest_ratings(engine: Engine, profile_id: int, kind: str) -> pd.DataFrame:
 
 
 def check_target(target_date: object, hours_per_week: object) -> tuple[date | None, float | None]:
-    """Return the target values if they make sense, else raise ValueError."""
+    """Return the target values if they make sense, else raise InvalidInput."""
     if target_date is not None and (
         not isinstance(target_date, date) or isinstance(target_date, datetime)
     ):
@@ -120,7 +121,7 @@ def check_target(target_date: object, hours_per_week: object) -> tuple[date | No
             raise TypeError("hours_per_week must be a number or None")
         hours = float(hours_per_week)
         if not math.isfinite(hours) or not 0 < hours <= MAX_HOURS_PER_WEEK:
-            raise ValueError("hours_per_week must be more than 0 and at most 168")
+            raise InvalidInput("hours_per_week must be more than 0 and at most 168")
     return target_date, hours
 
 

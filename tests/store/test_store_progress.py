@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from pathfinder.store import (
+    InvalidInput,
     activity_log,
     create_case_study,
     ensure_profile,
@@ -141,7 +142,9 @@ def test_links_are_saved_as_a_list(engine: Engine, profile_id: int) -> None:
         "https://example.org/a",
         "http://example.org/b",
     ]
-    with pytest.raises(ValueError, match="not a web link"):
+    with pytest.raises(
+        InvalidInput, match="links\\[0\\]: 'javascript:alert\\(1\\)' is not a web link"
+    ):
         set_links(engine, profile_id, "metrics", ["javascript:alert(1)"])
     assert len(row(engine, profile_id, "metrics")["links"]) == 2
 
