@@ -85,10 +85,18 @@ def take_other_note(step_id: str) -> None:
     mark_saved(key)
 
 
+def _with_scheme(link: str) -> str:
+    # People paste "www.example.com"; anything with a scheme (javascript:, ftp:) is left for
+    # the store to refuse with a message.
+    return link if ":" in link.split("/", 1)[0] else f"https://{link}"
+
+
 def save_links(learner: Learner, step_id: str) -> None:
     """Save a step's personal links, one per line."""
     key = links_key(step_id)
-    links = [line.strip() for line in st.session_state[key].splitlines() if line.strip()]
+    links = [
+        _with_scheme(line.strip()) for line in st.session_state[key].splitlines() if line.strip()
+    ]
     ok = attempt(
         lambda: store.set_links(learner.engine, learner.profile_id, step_id, links),
         saved="Links saved",

@@ -39,6 +39,9 @@ def attempt(action: Callable[[], Any], *, saved: str | None = None, conflict_key
     except store.StoreUnavailable as error:
         _queue("unavailable", str(error))
         return False
+    except store.InvalidInput as error:
+        _queue("invalid", str(error))
+        return False
     if conflict_key:
         st.session_state.get(_CONFLICTS, {}).pop(conflict_key, None)
     if saved:

@@ -81,6 +81,23 @@ def test_note_changed_elsewhere_keeps_both_texts(
     assert any(t.value == "written in the other tab" for t in at.text)
 
 
+def test_links_are_saved_and_bad_ones_refused(
+    open_page: OpenPage, engine: Engine, profile_id: int
+) -> None:
+    """A pasted web link is saved (https added when missing); a javascript: link is refused."""
+    step_id = FIRST_STEP["id"]
+    at = open_page("pages/plan.py")
+    at.text_area(key=f"links-{step_id}").input("www.example.com/notes").run()
+    stored = store.item_progress(engine, profile_id).set_index("item_id").loc[step_id, "links"]
+    assert stored == ["https://www.example.com/notes"]
+    at.text_area(key=f"links-{step_id}").input("javascript:alert(1)").run()
+    stored = store.item_progress(engine, profile_id).set_index("item_id").loc[step_id, "links"]
+    assert stored == ["https://www.example.com/notes"]
+    assert at.text_area(key=f"links-{step_id}").value == "javascript:alert(1)"
+    assert any("link" in str(e.value).lower() for e in at.error)
+    assert not any(b.proto.url.startswith("javascript") for b in at.get("link_button"))
+
+
 def test_mark_track_done_and_reset(open_page: OpenPage, engine: Engine, profile_id: int) -> None:
     """'Mark track done' finishes every step of the track; 'Reset track' undoes it."""
     track_id = FIRST_STEP["track_id"]
