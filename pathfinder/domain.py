@@ -492,7 +492,9 @@ def calendar_frame(activity_per_day: pd.DataFrame, today: date, weeks: int = 52)
     """Return events per day for the last ``weeks`` ISO weeks as a weekday x week grid.
 
     Rows are ``WEEKDAYS`` (Mon first), columns the Monday of each week, oldest first.
-    Days without events are 0; days after ``today`` are missing (``<NA>``).
+    Days without events are 0; days after ``today`` are NaN. Values are floats so the grid
+    can hold NaN in one 2-D block: a nullable Int64 grid costs ~7 ms to build, column by
+    column.
     """
     if weeks < 1:
         raise ValueError(f"weeks must be at least 1, got {weeks}.")
@@ -504,12 +506,11 @@ def calendar_frame(activity_per_day: pd.DataFrame, today: date, weeks: int = 52)
     per_day = activity_per_day["events"].groupby(_utc_day(activity_per_day["day"]).to_numpy()).sum()
     events = per_day.reindex(days, fill_value=0).to_numpy(dtype=float)
     events[days > today_ts] = np.nan
-    grid = pd.DataFrame(
+    return pd.DataFrame(
         events.reshape(weeks, 7).T,
         index=pd.Index(WEEKDAYS, name="weekday"),
         columns=pd.DatetimeIndex(days[::7], name="week"),
     )
-    return grid.astype("Int64")
 
 
 # --- skills and phases ---------------------------------------------------------------------
@@ -557,20 +558,17 @@ def skill_gaps(
     frame["gap"] = (frame["target"] - frame["current"].clip(lower=1)).clip(lower=0)
 
     open_steps = plan.loc[plan["status"].isin(_OPEN_STATUSES), ["id", "title", "hours", "position"]]
-    closing = (
+    building = (
         step_skills.merge(open_steps, left_on="step_id", right_on="id")
         .sort_values("position", kind="stable")
         .groupby("skill_id", sort=False)
-        .agg(
-            closing_step_ids=("step_id", list),
-            closing_steps=("title", list),
-            closing_hours=("hours", "sum"),
-        )
     )
-    for column in ("closing_step_ids", "closing_steps"):
-        mapped = frame["skill_id"].map(closing[column])
+    # One list aggregation over both columns: named aggregations with `list` cost ~3x more.
+    closing = building[["step_id", "title"]].agg(list)
+    for source, column in (("step_id", "closing_step_ids"), ("title", "closing_steps")):
+        mapped = frame["skill_id"].map(closing[source])
         frame[column] = [v if isinstance(v, list) else [] for v in mapped]
-    frame["closing_hours"] = frame["skill_id"].map(closing["closing_hours"]).fillna(0.0)
+    frame["closing_hours"] = frame["skill_id"].map(building["hours"].sum()).fillna(0.0)
 
     level_rank = frame["level"].map({level: i for i, level in enumerate(SKILL_LEVELS)})
     frame = (
