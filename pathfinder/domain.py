@@ -8,10 +8,11 @@ Rating scale (skills and lifecycle phases, self-rated 1-5)::
     1 new to it · 2 know the basics · 3 can do it with help · 4 can do it on my own ·
     5 could teach it
 
-``LEVEL_TARGET`` is the rating a learner should reach before applying for a data product
-manager role: ``required`` skills are ones the guest says the job is built on, so the target
-is doing them unaided (4); ``helpful`` skills need working knowledge (3); ``optional`` ones
-need only enough to follow the conversation (2). Nobody needs a 5 to get hired.
+``LEVEL_TARGET`` is this project's choice of the rating to reach before applying for a data
+product manager role (the interview gives no scale): ``required`` skills are the ones the
+role is built on, so the target is doing them unaided (4); ``helpful`` skills need working
+knowledge (3); ``optional`` ones only enough to follow the conversation (2). Nobody needs a
+5 to get hired. An unrated skill reads as 0 ("not rated") but its gap is counted from 1.
 """
 
 from __future__ import annotations
@@ -300,9 +301,6 @@ def slugify(text: str, fallback: str = "case-study") -> str:
     return slug[:80].rstrip("-") or fallback
 
 
-# --- pace ----------------------------------------------------------------------------------
-
-
 def format_date(day: date) -> str:
     """Format a date as '12 March 2027', independent of the server's locale."""
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
@@ -312,6 +310,9 @@ def format_hours(hours: float) -> str:
     """Format an hour count as '1 hour', '2.5 hours' or '12 hours'."""
     rounded = round(hours, 1)
     return f"{rounded:g} hour" + ("" if rounded == 1 else "s")
+
+
+# --- pace ----------------------------------------------------------------------------------
 
 
 def _format_span(days: int) -> str:

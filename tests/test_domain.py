@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
 import io
 import math
 from dataclasses import dataclass
@@ -820,3 +822,17 @@ def test_glossary_search_matches_term_or_definition_in_any_case() -> None:
     assert domain.search_glossary(glossary, "(a+b")["id"].tolist() == ["kpi"]
     assert len(domain.search_glossary(glossary, "  ")) == 2
     assert domain.search_glossary(glossary, "zzz").empty
+
+
+def test_markdown_escapes_html_inside_code_too() -> None:
+    """'<' in a code span is escaped as well: renderers disagree on code, so none is trusted."""
+    text = domain.case_study_markdown("T", SECTIONS, {"problem": "`a < b` then `<script>`"})
+    assert "`a &lt; b` then `&lt;script&gt;`" in text
+
+
+def test_domain_module_does_not_import_streamlit() -> None:
+    """The domain layer stays testable without a Streamlit runtime."""
+    tree = ast.parse(inspect.getsource(domain))
+    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert not {name for name in imported if name.startswith("streamlit")}
