@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pathfinder import charts, domain
-from pathfinder.ui.resources import content
+from pathfinder import domain
+from pathfinder.ui.resources import content, content_charts
 from pathfinder.ui.widgets import chart, cite, records
 
 c = content()
@@ -22,51 +22,59 @@ left.link_button("Watch the episode", episode.video_url, icon=":material/play_ci
 right.link_button("Episode page", episode.episode_page, icon=":material/open_in_new:")
 
 career, day, questions, challenges, glossary = st.tabs(
-    ["Career path", "A day in the life", "Interview script", "Challenges", "Glossary"]
+    ["Career path", "A day in the life", "Interview script", "Challenges", "Glossary"],
+    key="view",
+    on_change="rerun",  # lazy: only the open tab is built
+    bind="query-params",
 )
 
-with career:
-    chart(charts.career_timeline(c.career), key="career-timeline")
-    for entry in records(c.career):
-        st.markdown(f"**{entry['order']}. {entry['role']}** — {entry['organisation']}")
-        st.write(entry["summary"])
-        cite(episode, entry["sources"])
+if career.open:
+    with career:
+        chart(content_charts().career, key="career-timeline")
+        for entry in records(c.career):
+            st.markdown(f"**{entry['order']}. {entry['role']}** — {entry['organisation']}")
+            st.write(entry["summary"])
+            cite(episode, entry["sources"])
 
-with day:
-    st.caption("What a working day looks like for the guest as a data product manager.")
-    for activity in records(c.day_in_life):
-        st.markdown(f"**{activity['title']}**")
-        st.write(activity["description"])
-        cite(episode, activity["sources"])
+if day.open:
+    with day:
+        st.caption("What a working day looks like for the guest as a data product manager.")
+        for activity in records(c.day_in_life):
+            st.markdown(f"**{activity['title']}**")
+            st.write(activity["description"])
+            cite(episode, activity["sources"])
 
-with questions:
-    st.caption(
-        "The customer-development questions the guest asks data professionals. Use them as a "
-        "script for your own conversations."
-    )
-    for question in records(c.interview_questions):
-        st.markdown(f"**{question['order']}. {question['question']}**")
-        st.caption(question["purpose"])
-        cite(episode, question["sources"])
-    st.download_button(
-        "Download the script",
-        domain.interview_script(c.interview_questions, episode.title),
-        file_name="customer-development-script.md",
-        mime="text/markdown",
-        icon=":material/download:",
-        on_click="ignore",
-    )
+if questions.open:
+    with questions:
+        st.caption(
+            "The customer-development questions the guest asks data professionals. Use them as a "
+            "script for your own conversations."
+        )
+        for question in records(c.interview_questions):
+            st.markdown(f"**{question['order']}. {question['question']}**")
+            st.caption(question["purpose"])
+            cite(episode, question["sources"])
+        st.download_button(
+            "Download the script",
+            domain.interview_script(c.interview_questions, episode.title),
+            file_name="customer-development-script.md",
+            mime="text/markdown",
+            icon=":material/download:",
+            on_click="ignore",
+        )
 
-with challenges:
-    for item in records(c.challenges):
-        st.markdown(f"**{item['challenge']}**")
-        st.write(f"How she handles it: {item['how_she_handles']}")
-        cite(episode, item["sources"])
+if challenges.open:
+    with challenges:
+        for item in records(c.challenges):
+            st.markdown(f"**{item['challenge']}**")
+            st.write(f"How she handles it: {item['how_she_handles']}")
+            cite(episode, item["sources"])
 
-with glossary:
-    query = st.text_input("Search the glossary", key="glossary-search", placeholder="e.g. PRD")
-    found = domain.search_glossary(c.glossary, query)
-    st.caption(f"{len(found)} of {len(c.glossary)} terms")
-    for term in records(found):
-        st.markdown(f"**{term['term']}** — {term['definition']}")
-        cite(episode, term["sources"], prefix="Used at")
+if glossary.open:
+    with glossary:
+        query = st.text_input("Search the glossary", key="glossary-search", placeholder="e.g. PRD")
+        found = domain.search_glossary(c.glossary, query)
+        st.caption(f"{len(found)} of {len(c.glossary)} terms")
+        for term in records(found):
+            st.markdown(f"**{term['term']}** — {term['definition']}")
+            cite(episode, term["sources"], prefix="Used at")

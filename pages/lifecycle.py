@@ -6,7 +6,7 @@ import streamlit as st
 
 from pathfinder import charts, domain
 from pathfinder.ui import actions, data
-from pathfinder.ui.resources import content, learner
+from pathfinder.ui.resources import content, content_charts, learner
 from pathfinder.ui.state import sync_widget
 from pathfinder.ui.widgets import bullet_list, chart, cite, records
 
@@ -18,7 +18,7 @@ st.caption(
     "How the guest describes product work, phase by phase. Phases marked as designer phases "
     "are ones a product designer already takes part in: the transferable part."
 )
-chart(charts.lifecycle_flow(c.phases), key="lifecycle-flow")
+chart(content_charts().lifecycle, key="lifecycle-flow")
 
 st.subheader("Phases")
 ratings = data.latest_ratings(me, "phase")
@@ -26,7 +26,14 @@ confidence = domain.phase_confidence(c.phases, ratings)
 levels = dict(zip(confidence["phase_id"], confidence["level"], strict=True))
 for phase in records(c.phases):
     designer = " · designer phase" if phase["designer_takes_part"] else ""
-    with st.expander(f"{phase['order']}. {phase['name']}{designer}"):
+    details = st.expander(
+        f"{phase['order']}. {phase['name']}{designer}",
+        key=f"phase-{phase['id']}",
+        on_change="rerun",
+    )
+    if not details.open:  # lazy: a closed phase costs one line on a rerun
+        continue
+    with details:
         st.write(phase["summary"])
         left, middle, right = st.columns(3)
         with left:

@@ -8,6 +8,7 @@ from pathfinder import domain
 from pathfinder.ui.plan_view import (
     STATUS_LABELS,
     filter_options,
+    plan_snapshot,
     render_reset_all,
     render_retired,
     render_track,
@@ -37,8 +38,10 @@ with st.expander("Filter steps", icon=":material/filter_list:"):
         key="plan-filter-skill",
     )
 
+snapshot = plan_snapshot(me)
 for track_id in chosen_tracks or list(tracks):
-    render_track(me, track_id, statuses=chosen_statuses, skill_id=chosen_skill)
+    render_track(me, track_id, snapshot, statuses=chosen_statuses, skill_id=chosen_skill)
+snapshot.fresh = False  # later fragment reruns read the store again
 
 render_retired(me)
 render_reset_all(me)

@@ -13,15 +13,29 @@ st.title("Progress")
 c = content()
 me = learner()
 today = domain.today()
-plan = domain.plan_table(c.steps, c.tracks, data.progress(me))
 
-chart(charts.burnup_chart(domain.burnup(plan, data.target(me), today)), key="progress-burnup")
-chart(
-    charts.activity_calendar(domain.calendar_frame(data.activity_per_day(me), today)),
-    key="progress-calendar",
+# Lazy tabs: only the open tab's chart is computed and drawn on a rerun, and the open
+# tab is kept in the address bar so a view can be bookmarked or shared.
+burn_tab, calendar_tab, hours_tab, ratings_tab = st.tabs(
+    ["Burn-up", "Activity", "Hours per track", "Skill ratings"],
+    key="view",
+    on_change="rerun",
+    bind="query-params",
 )
-chart(charts.hours_by_track_bars(domain.hours_by_track(plan)), key="progress-hours")
-chart(
-    charts.skills_over_time(domain.rating_timeline(data.rating_history(me, "skill"), c.skills)),
-    key="progress-ratings",
-)
+if burn_tab.open:
+    with burn_tab:
+        plan = domain.plan_table(c.steps, c.tracks, data.progress(me))
+        burn = domain.burnup(plan, data.target(me), today)
+        chart(charts.burnup_chart(burn), key="progress-burnup")
+if hours_tab.open:
+    with hours_tab:
+        plan = domain.plan_table(c.steps, c.tracks, data.progress(me))
+        chart(charts.hours_by_track_bars(domain.hours_by_track(plan)), key="progress-hours")
+if calendar_tab.open:
+    with calendar_tab:
+        grid = domain.calendar_frame(data.activity_per_day(me), today)
+        chart(charts.activity_calendar(grid), key="progress-calendar")
+if ratings_tab.open:
+    with ratings_tab:
+        trend = domain.rating_trend(data.rating_history(me, "skill"), c.skills)
+        chart(charts.skills_over_time(trend), key="progress-ratings")

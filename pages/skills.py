@@ -16,48 +16,64 @@ st.title("Skills")
 c = content()
 me = learner()
 read_only = me is None or me.read_only
-plan = domain.plan_table(c.steps, c.tracks, data.progress(me))
-gaps = domain.skill_gaps(c.skills, data.latest_ratings(me, "skill"), c.step_skills, plan)
+ratings = data.latest_ratings(me, "skill")
 
-st.subheader("Biggest gaps")
-biggest = domain.skill_gaps(c.skills, data.latest_ratings(me, "skill"), c.step_skills, plan, n=5)
-if biggest.empty:
-    st.success("Every skill is at the level the role needs. Well done!")
-for gap in records(biggest):
-    steps = ", ".join(gap["closing_steps"]) or "no open plan step builds it; practise on the job"
-    st.markdown(
-        f"- **{gap['skill']}** ({LEVEL_LABELS[gap['level']]}): gap of {gap['gap']} · close it "
-        f"with: {steps}"
-    )
-
-chart(charts.skills_radar(gaps), key="skills-radar")
-chart(
-    charts.skills_over_time(domain.rating_timeline(data.rating_history(me, "skill"), c.skills)),
-    key="skills-history",
+gaps_tab, rate_tab, history_tab = st.tabs(
+    ["Your gaps", "Rate yourself", "Over time"],
+    key="view",
+    on_change="rerun",
+    bind="query-params",
 )
+if gaps_tab.open:
+    with gaps_tab:
+        plan = domain.plan_table(c.steps, c.tracks, data.progress(me))
+        gaps = domain.skill_gaps(c.skills, ratings, c.step_skills, plan)
+        biggest = domain.biggest_gaps(gaps, 5)
+        if biggest.empty:
+            st.success("Every skill is at the level the role needs. Well done!")
+        for gap in records(biggest):
+            steps = ", ".join(gap["closing_steps"]) or "no open plan step builds it; practise it"
+            st.markdown(
+                f"- **{gap['skill']}** ({LEVEL_LABELS[gap['level']]}): gap of {gap['gap']} · "
+                f"close it with: {steps}"
+            )
+        chart(charts.skills_radar(gaps), key="skills-radar")
 
-st.subheader("Rate yourself")
-st.caption(
-    "1 = new to it · 2 = know the basics · 3 = can do it with help · "
-    "4 = can do it on my own · 5 = could teach it"
-)
-current = dict(zip(gaps["skill_id"], gaps["current"], strict=True))
-for category, skills in c.skills.groupby("category", sort=False):
-    st.markdown(f"#### {str(category).capitalize()}")
-    for skill in records(skills):
-        target = domain.LEVEL_TARGET[skill["level"]]
-        with st.expander(f"{skill['name']} · {LEVEL_LABELS[skill['level']]} (aim for {target})"):
-            st.write(skill["summary"])
-            st.markdown(f"**How to build it:** {skill['how_to_build']}")
-            cite(c.episode, skill["sources"])
-        key = actions.rating_key("skill", skill["id"])
-        level = int(current.get(skill["id"], 0))
-        sync_widget(key, level or None)
-        st.segmented_control(
-            f"Your level in {skill['name']}",
-            [1, 2, 3, 4, 5],
-            key=key,
-            disabled=read_only,
-            on_change=actions.rate,
-            args=(me, "skill", skill["id"]),
+if rate_tab.open:
+    with rate_tab:
+        st.caption(
+            " · ".join(
+                f"{level} = {meaning.lower()}" for level, meaning in domain.RATING_SCALE.items()
+            )
         )
+        current = dict(zip(ratings["subject_id"], ratings["level"], strict=True))
+        for category, skills in c.skills.groupby("category", sort=False):
+            st.markdown(f"#### {str(category).capitalize()}")
+            for skill in records(skills):
+                target = domain.LEVEL_TARGET[skill["level"]]
+                about = st.expander(
+                    f"{skill['name']} · {LEVEL_LABELS[skill['level']]} (aim for {target})",
+                    key=f"about-skill-{skill['id']}",
+                    on_change="rerun",
+                )
+                if about.open:  # lazy: the text is only built for the skills a learner opens
+                    with about:
+                        st.write(skill["summary"])
+                        st.markdown(f"**How to build it:** {skill['how_to_build']}")
+                        cite(c.episode, skill["sources"])
+                key = actions.rating_key("skill", skill["id"])
+                level = current.get(skill["id"])
+                sync_widget(key, None if level is None else int(level))
+                st.segmented_control(
+                    f"Your level in {skill['name']}",
+                    [1, 2, 3, 4, 5],
+                    key=key,
+                    disabled=read_only,
+                    on_change=actions.rate,
+                    args=(me, "skill", skill["id"]),
+                )
+
+if history_tab.open:
+    with history_tab:
+        trend = domain.rating_trend(data.rating_history(me, "skill"), c.skills)
+        chart(charts.skills_over_time(trend), key="skills-history")

@@ -635,57 +635,49 @@ def skills_radar(gaps: pd.DataFrame, by: Literal["category", "skill"] = "categor
     return Chart(figure, alt, table)
 
 
-def skills_over_time(timeline: pd.DataFrame) -> Chart:
-    """Draw each skill's self-ratings over time, one line per skill (``rating_timeline``)."""
+def skills_over_time(trend: pd.DataFrame) -> Chart:
+    """Draw the mean self-rating of each skill category over time (``domain.rating_trend``).
+
+    One line per category rather than per skill: two dozen lines cannot be told apart,
+    and five categories stay readable on a phone.
+    """
     title = "Your skill ratings over time"
-    grouped = timeline.groupby("skill_id", sort=False)
-    table = (
-        grouped.agg(
-            skill=("skill", "first"),
-            first_rating=("level", "first"),
-            latest_rating=("level", "last"),
-            ratings=("level", "size"),
-        )
-        .reset_index(drop=True)
-        .astype({"ratings": "int64"})
-    )
-    if timeline.empty:
+    grouped = trend.groupby("category", sort=False)
+    table = grouped.agg(
+        first_average=("average", "first"),
+        latest_average=("average", "last"),
+        rated_skills=("rated_skills", "last"),
+    ).reset_index()
+    if trend.empty:
         return _empty_chart(title, "No ratings yet: rate your skills to see them change.", table)
 
     traces = []
-    # One trace per skill (not per row): each needs its own colour, symbol and legend entry.
-    for i, (_, ratings) in enumerate(grouped):
-        name = _label(ratings["skill"].iloc[0])
+    for i, (category, points) in enumerate(grouped):
+        name = str(category).capitalize()
         colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
         traces.append(
             go.Scatter(
                 name=name,
-                x=_naive_utc(ratings["rated_at"]),
-                y=ratings["level"],
+                x=_naive_utc(points["rated_at"]),
+                y=points["average"].round(2),
                 mode="lines+markers",
                 line={"color": colour, "shape": "hv", "width": 2},
-                marker={"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 8, "color": colour},
+                marker={"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 7, "color": colour},
                 hovertemplate="%{x|%d %b %Y}: %{y}<extra>" + name + "</extra>",
             )
         )
     figure = _figure(
         title,
         traces,
-        # The legend wraps under the plot, a line per skill on a phone: make room for it.
-        height=300 + 22 * len(traces),
-        yaxis={"range": [0.5, 5.5], "tickvals": [1, 2, 3, 4, 5], "title": {"text": "rating"}},
+        yaxis={"range": [0.5, 5.5], "tickvals": [1, 2, 3, 4, 5], "title": {"text": "mean rating"}},
     )
     parts = [
-        f"{skill} {first} to {latest} ({count} rating{'s' if count != 1 else ''})"
-        for skill, first, latest, count in zip(
-            table["skill"],
-            table["first_rating"],
-            table["latest_rating"],
-            table["ratings"],
-            strict=True,
+        f"{str(category).capitalize()} from {first:.1f} to {latest:.1f}"
+        for category, first, latest in zip(
+            table["category"], table["first_average"], table["latest_average"], strict=True
         )
     ]
-    alt = f"Ratings over time for {len(table)} skills: {'; '.join(parts)}."
+    alt = f"Mean self-rating per skill category over time: {'; '.join(parts)}."
     return Chart(figure, alt, table)
 
 

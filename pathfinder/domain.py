@@ -580,9 +580,12 @@ def skill_gaps(
         .drop(columns="_level_rank")
         .reset_index(drop=True)
     )
-    if n is not None:
-        frame = frame.loc[frame["gap"] > 0].head(max(n, 0)).reset_index(drop=True)
-    return frame
+    return frame if n is None else biggest_gaps(frame, n)
+
+
+def biggest_gaps(gaps: pd.DataFrame, n: int) -> pd.DataFrame:
+    """Return the ``n`` biggest gaps of a ``skill_gaps`` table, leaving out skills at target."""
+    return gaps.loc[gaps["gap"] > 0].head(max(n, 0)).reset_index(drop=True)
 
 
 def phase_confidence(phases: pd.DataFrame, latest_phase_ratings: pd.DataFrame) -> pd.DataFrame:
@@ -602,30 +605,39 @@ def phase_confidence(phases: pd.DataFrame, latest_phase_ratings: pd.DataFrame) -
     return frame
 
 
-def rating_timeline(rating_history: pd.DataFrame, skills: pd.DataFrame) -> pd.DataFrame:
-    """Return every skill rating with the skill's name, by skill order then time.
+def rating_trend(rating_history: pd.DataFrame, skills: pd.DataFrame) -> pd.DataFrame:
+    """Return, after each rating, the mean latest rating per skill category (rated skills only).
 
-    Columns: skill_id, skill, level, rated_at (UTC). Ratings of skills no longer in the
-    content are left out.
+    Columns: rated_at (UTC), category, average, rated_skills. Categories are in content
+    order; a category appears from its first rating on. Ratings of skills no longer in
+    the content are left out.
     """
-    names = pd.DataFrame(
+    columns = ["rated_at", "category", "average", "rated_skills"]
+    category_of = pd.Series(skills["category"].to_numpy(), index=skills["id"].to_numpy())
+    history = rating_history.loc[rating_history["subject_id"].isin(category_of.index)]
+    if history.empty:
+        return pd.DataFrame(columns=columns)
+    stamps = pd.to_datetime(history["rated_at"], utc=True)
+    # One row per moment, one column per skill: the latest rating so far, carried forward.
+    wide = (
+        pd.DataFrame({"at": stamps, "skill": history["subject_id"], "level": history["level"]})
+        .pivot_table(index="at", columns="skill", values="level", aggfunc="last")
+        .sort_index()
+        .ffill()
+    )
+    groups = category_of.reindex(wide.columns).to_numpy()
+    average = wide.T.groupby(groups, sort=False).mean().T
+    counted = wide.notna().T.groupby(groups, sort=False).sum().T
+    order = [c for c in pd.unique(skills["category"]) if c in average.columns]
+    trend = pd.DataFrame(
         {
-            "skill_id": skills["id"].to_numpy(),
-            "skill": skills["name"].to_numpy(),
-            "_skill_order": np.arange(len(skills)),
+            "rated_at": np.repeat(average.index.to_numpy(), len(order)),
+            "category": np.tile(np.array(order, dtype=object), len(average)),
+            "average": average[order].to_numpy().ravel(),
+            "rated_skills": counted[order].to_numpy().ravel().astype("int64"),
         }
     )
-    history = rating_history.rename(columns={"subject_id": "skill_id"})[
-        ["skill_id", "level", "rated_at"]
-    ]
-    timeline = names.merge(history, on="skill_id", how="inner")
-    timeline["rated_at"] = pd.to_datetime(timeline["rated_at"], utc=True)
-    timeline["level"] = timeline["level"].astype("int64")
-    return (
-        timeline.sort_values(["_skill_order", "rated_at"], kind="stable")
-        .drop(columns="_skill_order")
-        .reset_index(drop=True)
-    )
+    return trend.loc[trend["rated_skills"] > 0].reset_index(drop=True)
 
 
 # --- case study ----------------------------------------------------------------------------

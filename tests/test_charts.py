@@ -159,8 +159,8 @@ BUILDERS: dict[str, tuple[Callable[[], charts.Chart], Callable[[], charts.Chart]
         lambda: charts.skills_radar(gaps({}).iloc[0:0], by="skill"),
     ),
     "skills_over_time": (
-        lambda: charts.skills_over_time(domain.rating_timeline(ratings({"sql": 2}), SKILLS)),
-        lambda: charts.skills_over_time(domain.rating_timeline(ratings({}), SKILLS)),
+        lambda: charts.skills_over_time(domain.rating_trend(ratings({"sql": 2}), SKILLS)),
+        lambda: charts.skills_over_time(domain.rating_trend(ratings({}), SKILLS)),
     ),
     "activity_calendar": (
         lambda: charts.activity_calendar(
@@ -403,18 +403,20 @@ def test_radar_by_skill_plots_each_skill_in_content_order() -> None:
     assert "Storytelling (now not rated, target 3)" in chart.alt_text
 
 
-def test_skills_over_time_draws_a_line_per_skill() -> None:
-    """Each rated skill gets its own line through its ratings, in time order."""
+def test_skills_over_time_draws_a_line_per_category() -> None:
+    """Each skill category gets one line of its mean rating, in time order."""
     history = pd.concat(
-        [ratings({"sql": 1, "story": 2}, "2026-01-01"), ratings({"sql": 3}, "2026-02-01")]
+        [ratings({"sql": 1, "story": 2}, "2026-01-01"), ratings({"stats": 3}, "2026-02-01")]
     )
-    chart = charts.skills_over_time(domain.rating_timeline(history, SKILLS))
-    assert [t.name for t in chart.figure.data] == ["SQL", "Storytelling"]
-    assert list(trace(chart, "SQL").y) == [1, 3]
+    chart = charts.skills_over_time(domain.rating_trend(history, SKILLS))
+    assert [t.name for t in chart.figure.data] == ["Data", "Communication"]
+    assert list(trace(chart, "Data").y) == [1.0, 2.0]
+    assert list(trace(chart, "Communication").y) == [2.0, 2.0]
     symbols = {t.marker.symbol for t in chart.figure.data}
     assert len(symbols) == 2  # lines differ by marker, not only colour
     assert chart.alt_text == (
-        "Ratings over time for 2 skills: SQL 1 to 3 (2 ratings); Storytelling 2 to 2 (1 rating)."
+        "Mean self-rating per skill category over time: Data from 1.0 to 2.0; "
+        "Communication from 2.0 to 2.0."
     )
 
 

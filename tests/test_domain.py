@@ -602,21 +602,31 @@ def test_phase_confidence_lists_phases_in_order_with_missing_ratings_as_na() -> 
     assert confidence["designer_takes_part"].tolist() == [True, False]
 
 
-def test_rating_timeline_joins_names_orders_by_skill_then_time_and_drops_retired() -> None:
-    """Each rating carries its skill name, ordered by skill then time; retired skills drop."""
+def test_rating_trend_averages_latest_ratings_per_category_and_drops_retired() -> None:
+    """After each rating, a category shows the mean of its skills' latest ratings."""
     history = pd.DataFrame(
         {
-            "subject_id": ["storytelling", "sql", "sql", "old-skill"],
-            "level": [2, 3, 1, 4],
+            "subject_id": ["sql", "storytelling", "statistics", "sql", "old-skill"],
+            "level": [1, 2, 5, 3, 4],
             "rated_at": pd.to_datetime(
-                ["2026-03-02", "2026-03-09", "2026-03-01", "2026-03-01"], utc=True
+                ["2026-03-01", "2026-03-02", "2026-03-03", "2026-03-09", "2026-03-01"], utc=True
             ),
         }
     )
-    timeline = domain.rating_timeline(history, make_skills())
-    assert timeline.columns.tolist() == ["skill_id", "skill", "level", "rated_at"]
-    assert timeline["skill"].tolist() == ["SQL", "SQL", "Storytelling"]
-    assert timeline["level"].tolist() == [1, 3, 2]
+    trend = domain.rating_trend(history, make_skills())
+    assert trend.columns.tolist() == ["rated_at", "category", "average", "rated_skills"]
+    data = trend.loc[trend["category"] == "data"]
+    assert data["average"].tolist() == [1.0, 1.0, 3.0, 4.0]  # sql 1; +stats 5; sql now 3
+    assert data["rated_skills"].tolist() == [1, 1, 2, 2]
+    communication = trend.loc[trend["category"] == "communication"]
+    assert communication["average"].tolist() == [2.0, 2.0, 2.0]  # from its first rating on
+    assert "old-skill" not in set(trend["category"])
+
+
+def test_rating_trend_of_no_ratings_is_empty() -> None:
+    """Without ratings there is no trend, and no error."""
+    empty = pd.DataFrame(columns=["subject_id", "level", "rated_at"])
+    assert domain.rating_trend(empty, make_skills()).empty
 
 
 # --- case study ----------------------------------------------------------------------------

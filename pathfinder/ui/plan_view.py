@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -37,25 +38,72 @@ def filter_options(c: Content) -> tuple[dict[str, str], dict[str, str]]:
     return tracks, skills
 
 
-def _skill_names(c: Content) -> dict[str, list[str]]:
+@dataclass(frozen=True)
+class PlanLayout:
+    """What the plan page shows that depends only on the content, built once per process."""
+
+    tracks: dict[str, dict[str, Any]]
+    skill_names: dict[str, list[str]]
+    skill_steps: dict[str, set[str]]
+    resources: dict[str, list[dict[str, Any]]]
+
+
+@st.cache_resource(show_spinner=False)
+def plan_layout() -> PlanLayout:
+    """Return the content-only lookups of the plan page (cached: content never changes)."""
+    c = content()
     names = c.step_skills.merge(c.skills[["id", "name"]], left_on="skill_id", right_on="id")
-    grouped = names.groupby("step_id")["name"].agg(list)
-    return {str(step_id): list(skills) for step_id, skills in grouped.items()}
+    skill_names = {str(step_id): list(group) for step_id, group in names.groupby("step_id")["name"]}
+    skill_steps = {
+        str(skill_id): set(group)
+        for skill_id, group in c.step_skills.groupby("skill_id")["step_id"]
+    }
+    resources = {str(step_id): records(group) for step_id, group in c.resources.groupby("step_id")}
+    tracks = {str(t["id"]): t for t in records(c.tracks)}
+    return PlanLayout(tracks, skill_names, skill_steps, resources)
+
+
+@dataclass
+class PlanSnapshot:
+    """The learner's plan as read at the start of a full page run.
+
+    Every track fragment is drawn from the same snapshot during a full run; once the run
+    is over the page marks it stale, so a fragment rerun (a tick) reads afresh.
+    """
+
+    plan: pd.DataFrame
+    tracks: dict[str, dict[str, Any]]
+    fresh: bool = True
+
+
+def plan_snapshot(learner: Learner | None) -> PlanSnapshot:
+    """Read the learner's progress and summarise it per track."""
+    c = content()
+    plan = domain.plan_table(c.steps, c.tracks, data.progress(learner))
+    per_track = {str(row["track_id"]): row for row in records(domain.track_progress(plan))}
+    return PlanSnapshot(plan=plan, tracks=per_track)
 
 
 @st.fragment
 def render_track(
-    learner: Learner | None, track_id: str, *, statuses: Sequence[str], skill_id: str | None
+    learner: Learner | None,
+    track_id: str,
+    snapshot: PlanSnapshot,
+    *,
+    statuses: Sequence[str],
+    skill_id: str | None,
 ) -> None:
     """Draw one track: its progress, bulk actions, and a checklist item per step."""
     # A tick inside this fragment reruns only the fragment, not the page frame, so the
     # messages its callbacks left are drawn here, next to the step that was changed.
     show_pending()
+    if not snapshot.fresh:
+        snapshot = plan_snapshot(learner)
+    layout = plan_layout()
     c = content()
-    plan = domain.plan_table(c.steps, c.tracks, data.progress(learner))
-    track_plan = plan[plan["track_id"] == track_id]
-    track = c.tracks.set_index("id").loc[track_id]
-    summary = domain.track_progress(track_plan).iloc[0]
+    track = layout.tracks[track_id]
+    summary = snapshot.tracks[track_id]
+    track_plan = snapshot.plan[snapshot.plan["track_id"] == track_id]
     st.subheader(str(track["name"]), anchor=f"track-{track_id}")
     st.caption(str(track["summary"]))
     st.progress(
@@ -81,21 +129,21 @@ def render_track(
             on_click=actions.mark_steps,
             args=(learner, ids, "not-started", "Track reset"),
         )
-    visible = track_plan
-    if statuses:
-        visible = visible[visible["status"].isin(statuses)]
-    if skill_id:
-        building = set(c.step_skills.loc[c.step_skills["skill_id"] == skill_id, "step_id"])
-        visible = visible[visible["id"].isin(building)]
-    if visible.empty:
+    shown = 0
+    building = layout.skill_steps.get(skill_id, set()) if skill_id else None
+    for step in records(track_plan):
+        if statuses and step["status"] not in statuses:
+            continue
+        if building is not None and step["id"] not in building:
+            continue
+        shown += 1
+        _render_step(learner, c, layout, step)
+    if shown == 0:
         st.caption("No steps in this track match the filters.")
-    skill_names = _skill_names(c)
-    for step in records(visible):
-        _render_step(learner, c, step, skill_names.get(step["id"], []))
 
 
 def _render_step(
-    learner: Learner | None, c: Content, step: dict[str, Any], skills: list[str]
+    learner: Learner | None, c: Content, layout: PlanLayout, step: dict[str, Any]
 ) -> None:
     step_id = step["id"]
     read_only = learner is None or learner.read_only
@@ -122,17 +170,24 @@ def _render_step(
             args=(learner, step_id, step["status"]),
         )
         st.caption(
-            f"About {domain.format_hours(step['hours'])} · builds {', '.join(skills)} · "
+            f"About {domain.format_hours(step['hours'])} · "
+            f"builds {', '.join(layout.skill_names.get(step_id, []))} · "
             f"from {BASIS_LABELS[step['basis']]}"
         )
-        with st.expander("Why, resources and your notes"):
+        # Lazy: the details (and their two text boxes) are only built once opened.
+        details = st.expander(
+            "Why, resources and your notes", key=f"details-{step_id}", on_change="rerun"
+        )
+        if not details.open:
+            return
+        with details:
             st.markdown(step["description"])
             st.markdown(f"**Why:** {step['why']}")
             st.caption(f"In the interview: {citation_links(c.episode, step['sources'])}")
-            resources = c.resources[c.resources["step_id"] == step_id]
-            if not resources.empty:
+            resources = layout.resources.get(step_id, [])
+            if resources:
                 st.markdown("**Resources**")
-                for resource in records(resources):
+                for resource in resources:
                     if resource["url"]:
                         st.markdown(
                             f"- [{resource['name']}]({resource['url']}) ({resource['kind']})"

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import streamlit as st
 from sqlalchemy.engine import Engine, make_url
 
-from pathfinder import store
+from pathfinder import charts, store
+from pathfinder.charts import Chart
 from pathfinder.content import Content, ContentError, load_content
 from pathfinder.ui.feedback import store_problem
 
@@ -29,6 +30,23 @@ def content() -> Content:
         )
         st.stop()
         raise  # st.stop() raises; this line only tells type checkers the function ends here
+
+
+@dataclass(frozen=True)
+class ContentCharts:
+    """Figures that depend only on the content, so every session can share them."""
+
+    lifecycle: Chart
+    career: Chart
+
+
+@st.cache_resource(show_spinner=False)
+def content_charts() -> ContentCharts:
+    """Build the content-only figures once per process (no learner data in them)."""
+    c = content()
+    return ContentCharts(
+        lifecycle=charts.lifecycle_flow(c.phases), career=charts.career_timeline(c.career)
+    )
 
 
 @st.cache_resource(show_spinner=False)

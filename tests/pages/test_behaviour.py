@@ -25,6 +25,18 @@ def _status(engine: Engine, profile_id: int, step_id: str) -> str | None:
     return None if rows.empty else str(rows.iloc[0])
 
 
+def _open_details(at: AppTest, step_id: str) -> AppTest:
+    """Open a step's lazy details expander, as a click on it would."""
+    at.session_state[f"details-{step_id}"] = True
+    return at.run()
+
+
+def _open_tab(at: AppTest, label: str) -> AppTest:
+    """Switch a page's lazy tabs (all keyed "view") to `label`, as a click would."""
+    at.session_state["view"] = label
+    return at.run()
+
+
 def _pace_text(at: AppTest) -> str:
     return " ".join(str(e.value) for e in [*at.info, *at.success, *at.warning, *at.caption])
 
@@ -58,11 +70,11 @@ def test_status_control_sets_in_progress_and_unticks(
 def test_note_is_saved(open_page: OpenPage, engine: Engine, profile_id: int) -> None:
     """A note typed on a step is stored and shown again in a new session."""
     step_id = FIRST_STEP["id"]
-    at = open_page("pages/plan.py")
+    at = _open_details(open_page("pages/plan.py"), step_id)
     at.text_area(key=f"note-{step_id}").input("Signed up; week 1 done <b>not bold</b>").run()
     progress = store.item_progress(engine, profile_id).set_index("item_id")
     assert progress.loc[step_id, "note"] == "Signed up; week 1 done <b>not bold</b>"
-    fresh = open_page("pages/plan.py")
+    fresh = _open_details(open_page("pages/plan.py"), step_id)
     assert fresh.text_area(key=f"note-{step_id}").value == "Signed up; week 1 done <b>not bold</b>"
 
 
@@ -71,7 +83,7 @@ def test_note_changed_elsewhere_keeps_both_texts(
 ) -> None:
     """A note saved from another tab is not overwritten; both texts stay visible."""
     step_id = FIRST_STEP["id"]
-    at = open_page("pages/plan.py")
+    at = _open_details(open_page("pages/plan.py"), step_id)
     store.save_note(engine, profile_id, step_id, "written in the other tab", expected_version=0)
     at.text_area(key=f"note-{step_id}").input("written in this tab").run()
     saved = store.item_progress(engine, profile_id).set_index("item_id").loc[step_id, "note"]
@@ -86,7 +98,7 @@ def test_links_are_saved_and_bad_ones_refused(
 ) -> None:
     """A pasted web link is saved (https added when missing); a javascript: link is refused."""
     step_id = FIRST_STEP["id"]
-    at = open_page("pages/plan.py")
+    at = _open_details(open_page("pages/plan.py"), step_id)
     at.text_area(key=f"links-{step_id}").input("www.example.com/notes").run()
     stored = store.item_progress(engine, profile_id).set_index("item_id").loc[step_id, "links"]
     assert stored == ["https://www.example.com/notes"]
@@ -155,12 +167,15 @@ def test_skill_rating_is_stored_and_changes_the_gaps(
     """Rating a skill stores it, and a skill rated at its target leaves the gap list."""
     skill_id = FIRST_SKILL["id"]
     at = open_page("pages/skills.py")
-    gaps_before = " ".join(m.value for m in at.markdown)
-    assert FIRST_SKILL["name"] in gaps_before
+    gap_lines = [m.value for m in at.markdown if m.value.startswith("- **")]
+    assert any(f"**{FIRST_SKILL['name']}**" in line for line in gap_lines)
+    _open_tab(at, "Rate yourself")
     at.segmented_control(key=f"rate-skill-{skill_id}").set_value(5).run()
     latest = store.latest_ratings(engine, profile_id, "skill").set_index("subject_id")
     assert latest.loc[skill_id, "level"] == 5
+    _open_tab(at, "Your gaps")
     gap_lines = [m.value for m in at.markdown if m.value.startswith("- **")]
+    assert len(gap_lines) == 5
     assert not any(f"**{FIRST_SKILL['name']}**" in line for line in gap_lines)
 
 
@@ -168,6 +183,8 @@ def test_phase_confidence_is_stored(open_page: OpenPage, engine: Engine, profile
     """Rating confidence in a lifecycle phase is stored as a phase rating."""
     phase_id = CONTENT.phases.iloc[0]["id"]
     at = open_page("pages/lifecycle.py")
+    at.session_state[f"phase-{phase_id}"] = True  # open the phase, as a click would
+    at.run()
     at.segmented_control(key=f"rate-phase-{phase_id}").set_value(3).run()
     latest = store.latest_ratings(engine, profile_id, "phase").set_index("subject_id")
     assert latest.loc[phase_id, "level"] == 3
@@ -251,7 +268,7 @@ def test_malformed_import_changes_nothing_and_says_why(
 
 def test_glossary_search_filters_terms(open_page: OpenPage) -> None:
     """Searching the glossary shows only the matching terms."""
-    at = open_page("pages/interview.py")
+    at = _open_tab(open_page("pages/interview.py"), "Glossary")
     at.text_input(key="glossary-search").input("PRD").run()
     count = next(c.value for c in at.caption if " terms" in c.value and " of " in c.value)
     shown = int(count.split(" of ")[0])

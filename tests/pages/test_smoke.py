@@ -38,3 +38,29 @@ def test_page_opens_with_its_heading(
     assert not at.exception
     assert not at.error, [e.value for e in at.error]
     assert at.title[0].value == heading
+
+
+TABS = {
+    "pages/progress.py": ["Burn-up", "Activity", "Hours per track", "Skill ratings"],
+    "pages/skills.py": ["Your gaps", "Rate yourself", "Over time"],
+    "pages/interview.py": [
+        "Career path",
+        "A day in the life",
+        "Interview script",
+        "Challenges",
+        "Glossary",
+    ],
+}
+
+
+@pytest.mark.parametrize(("page", "tab"), [(p, t) for p, tabs in TABS.items() for t in tabs])
+def test_every_tab_opens(open_page: Callable[[str], AppTest], page: str, tab: str) -> None:
+    """Each lazy tab runs without an error and draws something when opened."""
+    at = open_page(page)
+    at.session_state["view"] = tab
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error
+    assert [t.label for t in at.tabs] == TABS[page]
+    opened = next(t for t in at.tabs if t.label == tab)
+    assert len(list(opened)) > 0
