@@ -523,19 +523,28 @@ def skills_radar(gaps: pd.DataFrame, by: Literal["category", "skill"] = "categor
     title = "Your skills against the target"
     ordered = gaps.sort_values("skill_order", kind="stable").reset_index(drop=True)
     if by == "category":
-        table = (
-            ordered.assign(effective=ordered["current"].clip(lower=1), below=ordered["gap"] > 0)
-            .groupby("category", sort=False)
-            .agg(
-                skills=("skill", "size"),
-                rated=("rated", "sum"),
-                current=("effective", "mean"),
-                target=("target", "mean"),
-                below_target=("below", "sum"),
-            )
-            .reset_index()
-            .astype({"skills": "int64", "rated": "int64", "below_target": "int64"})
-            .round({"current": 1, "target": 1})
+        # numpy sums over factorised categories: a named groupby-agg costs ~8 ms here.
+        codes, categories = pd.factorize(ordered["category"], sort=False)
+        n = len(categories)
+        skills = np.bincount(codes, minlength=n)
+
+        def mean(values: pd.Series) -> np.ndarray:
+            sums = np.bincount(codes, weights=values.to_numpy(dtype=float), minlength=n)
+            return np.round(sums / np.maximum(skills, 1), 1)
+
+        table = pd.DataFrame(
+            {
+                "category": np.asarray(categories, dtype=object),
+                "skills": skills.astype("int64"),
+                "rated": np.bincount(
+                    codes, weights=ordered["rated"].to_numpy(float), minlength=n
+                ).astype("int64"),
+                "current": mean(ordered["current"].clip(lower=1)),
+                "target": mean(ordered["target"]),
+                "below_target": np.bincount(
+                    codes, weights=(ordered["gap"] > 0).to_numpy(float), minlength=n
+                ).astype("int64"),
+            }
         )
         axis_labels = table["category"].astype(str).str.capitalize().tolist()
     else:

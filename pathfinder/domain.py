@@ -170,24 +170,38 @@ def plan_table(steps: pd.DataFrame, tracks: pd.DataFrame, progress: pd.DataFrame
     columns; steps without progress are ``not-started`` with an empty note and no links.
     Progress for ids that are not steps is left out (see ``retired_progress``).
     """
-    track_columns = tracks[["id", "name", "order"]].rename(
-        columns={"id": "track_id", "name": "track", "order": "track_order"}
-    )
-    plan = steps.merge(track_columns, on="track_id", how="left")
-    plan = plan.sort_values(["track_order", "order"], kind="stable").reset_index(drop=True)
-    plan["position"] = np.arange(len(plan))
+    # Plain lookups and one DataFrame construction instead of merges and column-by-column
+    # assignment: on a few dozen rows pandas' per-call overhead is what costs, and every
+    # page rerun builds this table.
+    order_of = dict(zip(tracks["id"], tracks["order"], strict=True))
+    name_of = dict(zip(tracks["id"], tracks["name"], strict=True))
+    track_ids = steps["track_id"].tolist()
+    track_order = np.array([order_of.get(t, np.nan) for t in track_ids], dtype=float)
+    in_order = np.lexsort((steps["order"].to_numpy(), track_order))
+    columns = {name: steps[name].to_numpy()[in_order] for name in steps.columns}
+    columns["hours"] = np.nan_to_num(steps["hours"].to_numpy(dtype=float)[in_order])
+    columns["track"] = np.array([name_of.get(t) for t in track_ids], dtype=object)[in_order]
+    columns["track_order"] = track_order[in_order]
+    columns["position"] = np.arange(len(in_order))
 
-    own = _normalised_progress(progress).rename(columns={"item_id": "id"})
-    plan = plan.merge(own, on="id", how="left")
-    # Columns of an empty progress frame come back as float NaN; go via object to fill text.
-    plan["status"] = plan["status"].astype(object).fillna("not-started").astype(str)
-    plan["note"] = plan["note"].astype(object).fillna("").astype(str)
-    plan["note_version"] = plan["note_version"].fillna(0).astype("int64")
-    # A list is not a scalar fillna accepts, so missing links are replaced one by one.
-    plan["links"] = [list(v) if isinstance(v, list | tuple) else [] for v in plan["links"]]
+    own = _normalised_progress(progress)
+    row_of = {item: i for i, item in enumerate(own["item_id"].tolist())}
+    found = np.array([row_of.get(step_id, -1) for step_id in columns["id"]], dtype=np.intp)
+    has = found >= 0
+
+    def pick(column: str, missing: object) -> np.ndarray:
+        values = np.full(len(found), missing, dtype=object)
+        values[has] = own[column].to_numpy(dtype=object)[found[has]]
+        return values
+
+    columns["status"] = pick("status", "not-started").astype(str)
+    columns["note"] = np.where(pd.isna(pick("note", "")), "", pick("note", "")).astype(str)
+    columns["note_version"] = pick("note_version", 0).astype("int64")
+    columns["links"] = [list(v) if isinstance(v, list | tuple) else [] for v in pick("links", None)]
     for column in ("started_at", "completed_at", "updated_at"):
-        plan[column] = pd.to_datetime(plan[column], utc=True)
-    plan["hours"] = plan["hours"].astype(float).fillna(0.0)
+        stamps = pd.to_datetime(own[column], utc=True).array
+        columns[column] = stamps.take(found, allow_fill=True)  # -1 becomes NaT
+    plan = pd.DataFrame(columns)
     return plan
 
 
@@ -238,38 +252,42 @@ def track_progress(plan: pd.DataFrame) -> pd.DataFrame:
     Columns: track_id, track, done_steps, total_steps, done_hours, planned_hours, percent
     (of planned hours, or of steps when the track has no hours).
     """
-    counted = plan["status"] != "skipped"
-    done = plan["status"] == "done"
-    frame = pd.DataFrame(
+    # Sums with numpy over factorised track codes: a groupby costs several milliseconds
+    # here, and the overview and plan pages call this on every rerun.
+    rows = plan
+    codes, track_ids = pd.factorize(rows["track_id"], sort=False)
+    status = rows["status"].to_numpy(dtype=object)
+    hours = rows["hours"].to_numpy(dtype=float)
+    counted = status != "skipped"
+    done = status == "done"
+    n = len(track_ids)
+    first = np.unique(codes, return_index=True)[1]
+
+    def total(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(codes, weights=weights, minlength=n)
+
+    done_steps = total(done.astype(float)).astype("int64")
+    total_steps = total(counted.astype(float)).astype("int64")
+    done_hours = total(np.where(done, hours, 0.0))
+    planned_hours = total(np.where(counted, hours, 0.0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        by_hours = np.where(planned_hours > 0, 100.0 * done_hours / planned_hours, np.nan)
+        by_steps = np.where(total_steps > 0, 100.0 * done_steps / total_steps, np.nan)
+    percent = np.clip(np.nan_to_num(np.where(np.isnan(by_hours), by_steps, by_hours)), 0, 100)
+    per_track = pd.DataFrame(
         {
-            "track_id": plan["track_id"],
-            "track": plan["track"],
-            "track_order": plan["track_order"],
-            "done_steps": done.astype("int64"),
-            "total_steps": counted.astype("int64"),
-            "done_hours": plan["hours"].where(done, 0.0),
-            "planned_hours": plan["hours"].where(counted, 0.0),
+            "track_id": np.asarray(track_ids, dtype=object),
+            "track": rows["track"].to_numpy()[first],
+            "done_steps": done_steps,
+            "total_steps": total_steps,
+            "done_hours": done_hours,
+            "planned_hours": planned_hours,
+            "percent": percent.astype(float),
+            "_order": rows["track_order"].to_numpy(dtype=float)[first],
         }
     )
-    per_track = (
-        frame.groupby(["track_order", "track_id", "track"], sort=True, dropna=False)[
-            ["done_steps", "total_steps", "done_hours", "planned_hours"]
-        ]
-        .sum()
-        .reset_index()
-        .drop(columns="track_order")
-    )
-    by_hours = (
-        100.0
-        * per_track["done_hours"]
-        / per_track["planned_hours"].where(per_track["planned_hours"] > 0)
-    )
-    by_steps = (
-        100.0
-        * per_track["done_steps"]
-        / per_track["total_steps"].where(per_track["total_steps"] > 0)
-    )
-    per_track["percent"] = by_hours.fillna(by_steps).fillna(0.0).clip(0.0, 100.0).astype(float)
+    per_track = per_track.sort_values("_order", kind="stable").drop(columns="_order")
+    per_track = per_track.reset_index(drop=True)
     return per_track
 
 
@@ -280,10 +298,12 @@ def hours_by_track(plan: pd.DataFrame) -> pd.DataFrame:
 
 def next_steps(plan: pd.DataFrame, n: int = 3) -> pd.DataFrame:
     """Return up to ``n`` steps to work on: in-progress ones first, then not-started."""
-    open_steps = plan.loc[plan["status"].isin(_OPEN_STATUSES)]
-    rank = open_steps["status"].map({status: i for i, status in enumerate(_OPEN_STATUSES)})
-    ordered = open_steps.assign(_rank=rank).sort_values(["_rank", "position"], kind="stable")
-    return ordered.drop(columns="_rank").head(max(n, 0)).reset_index(drop=True)
+    status = plan["status"].to_numpy(dtype=object)
+    rank = np.select([status == s for s in _OPEN_STATUSES], range(len(_OPEN_STATUSES)), -1)
+    chosen = np.flatnonzero(rank >= 0)
+    position = plan["position"].to_numpy()[chosen]
+    ordered = chosen[np.lexsort((position, rank[chosen]))][: max(n, 0)]
+    return plan.take(ordered).reset_index(drop=True)
 
 
 # --- dates and wording ---------------------------------------------------------------------
@@ -543,43 +563,52 @@ def skill_gaps(
     unknown_levels = sorted(set(skills["level"]) - set(SKILL_LEVELS))
     if unknown_levels:
         raise ValueError(f"Unknown skill level {unknown_levels}; expected one of {SKILL_LEVELS}.")
+    # Dicts and numpy over a few dozen skills and links: merges and groupbys cost ~1 ms
+    # each here, and the skills page computes this on every rerun.
+    latest = _latest_levels(latest_ratings).to_dict()
+    ids = skills["id"].tolist()
+    levels = skills["level"].tolist()
+    rated = np.array([skill_id in latest for skill_id in ids], dtype=bool)
+    current = np.array([int(latest.get(skill_id, 0)) for skill_id in ids], dtype="int64")
+    target = np.array([LEVEL_TARGET[level] for level in levels], dtype="int64")
+    gap = np.clip(target - np.maximum(current, 1), 0, None)
+
+    open_rows = plan.loc[plan["status"].isin(_OPEN_STATUSES)]
+    open_steps = {
+        step_id: (position, title, float(hours))
+        for step_id, position, title, hours in zip(
+            open_rows["id"],
+            open_rows["position"],
+            open_rows["title"],
+            open_rows["hours"],
+            strict=True,
+        )
+    }
+    closing: dict[str, list[str]] = {skill_id: [] for skill_id in ids}
+    for step_id, skill_id in zip(step_skills["step_id"], step_skills["skill_id"], strict=True):
+        if step_id in open_steps and skill_id in closing:
+            closing[skill_id].append(step_id)
+    closing_ids = [sorted(closing[i], key=lambda step: open_steps[step][0]) for i in ids]
+
+    rank = {level: i for i, level in enumerate(SKILL_LEVELS)}
+    order = np.lexsort((np.arange(len(ids)), np.array([rank[level] for level in levels]), -gap))
     frame = pd.DataFrame(
         {
-            "skill_id": skills["id"].to_numpy(),
+            "skill_id": np.asarray(ids, dtype=object),
             "skill": skills["name"].to_numpy(),
             "category": skills["category"].to_numpy(),
-            "level": skills["level"].to_numpy(),
-            "skill_order": np.arange(len(skills)),
+            "level": np.asarray(levels, dtype=object),
+            "skill_order": np.arange(len(ids)),
+            "rated": rated,
+            "current": current,
+            "target": target,
+            "gap": gap,
+            "closing_step_ids": closing_ids,
+            "closing_steps": [[open_steps[step][1] for step in steps] for steps in closing_ids],
+            "closing_hours": [sum(open_steps[step][2] for step in steps) for steps in closing_ids],
         }
     )
-    current = frame["skill_id"].map(_latest_levels(latest_ratings))
-    frame["rated"] = current.notna()
-    frame["current"] = current.fillna(0).astype("int64")
-    frame["target"] = frame["level"].map(dict(LEVEL_TARGET)).astype("int64")
-    frame["gap"] = (frame["target"] - frame["current"].clip(lower=1)).clip(lower=0)
-
-    open_steps = plan.loc[plan["status"].isin(_OPEN_STATUSES), ["id", "title", "hours", "position"]]
-    building = (
-        step_skills.merge(open_steps, left_on="step_id", right_on="id")
-        .sort_values("position", kind="stable")
-        .groupby("skill_id", sort=False)
-    )
-    # One list aggregation over both columns: named aggregations with `list` cost ~3x more.
-    closing = building[["step_id", "title"]].agg(list)
-    for source, column in (("step_id", "closing_step_ids"), ("title", "closing_steps")):
-        mapped = frame["skill_id"].map(closing[source])
-        frame[column] = [v if isinstance(v, list) else [] for v in mapped]
-    frame["closing_hours"] = frame["skill_id"].map(building["hours"].sum()).fillna(0.0)
-
-    level_rank = frame["level"].map({level: i for i, level in enumerate(SKILL_LEVELS)})
-    frame = (
-        frame.assign(_level_rank=level_rank)
-        .sort_values(
-            ["gap", "_level_rank", "skill_order"], ascending=[False, True, True], kind="stable"
-        )
-        .drop(columns="_level_rank")
-        .reset_index(drop=True)
-    )
+    frame = frame.take(order).reset_index(drop=True)
     return frame if n is None else biggest_gaps(frame, n)
 
 

@@ -71,17 +71,22 @@ class PlanSnapshot:
     is over the page marks it stale, so a fragment rerun (a tick) reads afresh.
     """
 
-    plan: pd.DataFrame
+    progress: pd.DataFrame
+    steps: dict[str, list[dict[str, Any]]]
     tracks: dict[str, dict[str, Any]]
     fresh: bool = True
 
 
 def plan_snapshot(learner: Learner | None) -> PlanSnapshot:
-    """Read the learner's progress and summarise it per track."""
+    """Read the learner's progress once and lay it out per track."""
     c = content()
-    plan = domain.plan_table(c.steps, c.tracks, data.progress(learner))
+    progress = data.progress(learner)
+    plan = domain.plan_table(c.steps, c.tracks, progress)
+    steps: dict[str, list[dict[str, Any]]] = {}
+    for step in records(plan):  # one conversion, not one per track
+        steps.setdefault(str(step["track_id"]), []).append(step)
     per_track = {str(row["track_id"]): row for row in records(domain.track_progress(plan))}
-    return PlanSnapshot(plan=plan, tracks=per_track)
+    return PlanSnapshot(progress=progress, steps=steps, tracks=per_track)
 
 
 @st.fragment
@@ -103,7 +108,7 @@ def render_track(
     c = content()
     track = layout.tracks[track_id]
     summary = snapshot.tracks[track_id]
-    track_plan = snapshot.plan[snapshot.plan["track_id"] == track_id]
+    track_steps = snapshot.steps.get(track_id, [])
     st.subheader(str(track["name"]), anchor=f"track-{track_id}")
     st.caption(str(track["summary"]))
     st.progress(
@@ -113,25 +118,32 @@ def render_track(
         f"{domain.format_hours(float(summary['planned_hours']))}",
     )
     if learner is not None and not learner.read_only:
-        ids = list(track_plan["id"])
-        left, right = st.columns(2)
-        left.button(
-            "Mark track done",
-            key=f"track-done-{track_id}",
+        # Lazy: the bulk buttons are only built when the menu is opened.
+        menu = st.popover(
+            "Track actions",
             icon=":material/done_all:",
-            on_click=actions.mark_steps,
-            args=(learner, ids, "done", "Track marked done"),
+            key=f"track-menu-{track_id}",
+            on_change="rerun",
         )
-        right.button(
-            "Reset track",
-            key=f"track-reset-{track_id}",
-            icon=":material/restart_alt:",
-            on_click=actions.mark_steps,
-            args=(learner, ids, "not-started", "Track reset"),
-        )
+        if menu.open:
+            ids = [step["id"] for step in track_steps]
+            menu.button(
+                "Mark every step done",
+                key=f"track-done-{track_id}",
+                icon=":material/done_all:",
+                on_click=actions.mark_steps,
+                args=(learner, ids, "done", "Track marked done"),
+            )
+            menu.button(
+                "Reset this track",
+                key=f"track-reset-{track_id}",
+                icon=":material/restart_alt:",
+                on_click=actions.mark_steps,
+                args=(learner, ids, "not-started", "Track reset"),
+            )
     shown = 0
     building = layout.skill_steps.get(skill_id, set()) if skill_id else None
-    for step in records(track_plan):
+    for step in track_steps:
         if statuses and step["status"] not in statuses:
             continue
         if building is not None and step["id"] not in building:
@@ -255,10 +267,9 @@ def _render_links(learner: Learner | None, step: dict[str, Any], read_only: bool
             st.link_button(url, url, icon=":material/link:")
 
 
-def render_retired(learner: Learner | None) -> None:
+def render_retired(snapshot: PlanSnapshot) -> None:
     """List progress on steps that are no longer in the plan, so no history silently vanishes."""
-    c = content()
-    retired = domain.retired_progress(c.steps, data.progress(learner))
+    retired = domain.retired_progress(content().steps, snapshot.progress)
     if retired.empty:
         return
     with st.expander(f"Retired steps ({len(retired)})", icon=":material/inventory_2:"):

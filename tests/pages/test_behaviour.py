@@ -115,6 +115,8 @@ def test_mark_track_done_and_reset(open_page: OpenPage, engine: Engine, profile_
     track_id = FIRST_STEP["track_id"]
     track_steps = CONTENT.steps.loc[CONTENT.steps["track_id"] == track_id, "id"]
     at = open_page("pages/plan.py")
+    at.session_state[f"track-menu-{track_id}"] = True  # open the track's menu
+    at.run()
     at.button(key=f"track-done-{track_id}").click().run()
     assert {_status(engine, profile_id, s) for s in track_steps} == {"done"}
     at.button(key=f"track-reset-{track_id}").click().run()
@@ -273,3 +275,14 @@ def test_glossary_search_filters_terms(open_page: OpenPage) -> None:
     count = next(c.value for c in at.caption if " terms" in c.value and " of " in c.value)
     shown = int(count.split(" of ")[0])
     assert 1 <= shown < len(CONTENT.glossary)
+
+
+def test_retired_steps_keep_their_history(
+    open_page: OpenPage, engine: Engine, profile_id: int
+) -> None:
+    """Progress on a step that left the content is listed as retired and not counted."""
+    store.set_status(engine, profile_id, "a-step-removed-from-content", "done")
+    at = open_page("pages/plan.py")
+    assert any(e.label.startswith("Retired steps (1)") for e in at.expander)
+    overview = open_page("pages/overview.py")
+    assert overview.metric[0].value == "0%"
