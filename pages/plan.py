@@ -14,6 +14,7 @@ from pathfinder.ui.plan_view import (
     render_track,
 )
 from pathfinder.ui.resources import content, learner
+from pathfinder.ui.widgets import cite, records
 
 st.title("Learning plan")
 c = content()
@@ -23,13 +24,25 @@ st.caption(
     "the resources and your own notes."
 )
 
+lessons = st.expander(
+    "What the guest would do differently",
+    icon=":material/lightbulb:",
+    key="plan-lessons",
+    on_change="rerun",
+)
+if lessons.open:
+    with lessons:
+        for lesson in records(c.lessons):
+            st.markdown(f"**{lesson['order']}.** {lesson['lesson']}")
+            cite(c.episode, lesson["sources"])
+
 tracks, skills = filter_options(c)
 with st.expander("Filter steps", icon=":material/filter_list:"):
     chosen_tracks = st.multiselect(
-        "Tracks", tracks, format_func=tracks.get, key="plan-filter-tracks"
+        "Tracks", tracks, format_func=lambda t: tracks[t], key="plan-filter-tracks"
     )
     chosen_statuses = st.multiselect(
-        "Status", domain.STATUSES, format_func=STATUS_LABELS.get, key="plan-filter-status"
+        "Status", domain.STATUSES, format_func=lambda s: STATUS_LABELS[s], key="plan-filter-status"
     )
     chosen_skill = st.selectbox(
         "Builds the skill",

@@ -66,7 +66,7 @@ right.download_button(
     on_click="ignore",
 )
 
-if not read_only:
+if me is not None and not me.read_only:
     st.subheader("Import")
     st.write(
         "Restore a progress file exported from Pathfinder. It replaces your current progress; "

@@ -24,7 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
-from typing import Final, Literal, Protocol
+from typing import Any, Final, Literal, Protocol
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -178,7 +178,7 @@ def plan_table(steps: pd.DataFrame, tracks: pd.DataFrame, progress: pd.DataFrame
     track_ids = steps["track_id"].tolist()
     track_order = np.array([order_of.get(t, np.nan) for t in track_ids], dtype=float)
     in_order = np.lexsort((steps["order"].to_numpy(), track_order))
-    columns = {name: steps[name].to_numpy()[in_order] for name in steps.columns}
+    columns: dict[str, Any] = {name: steps[name].to_numpy()[in_order] for name in steps.columns}
     columns["hours"] = np.nan_to_num(steps["hours"].to_numpy(dtype=float)[in_order])
     columns["track"] = np.array([name_of.get(t) for t in track_ids], dtype=object)[in_order]
     columns["track_order"] = track_order[in_order]
