@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -20,7 +21,11 @@ from pathfinder.content import (
 )
 from pathfinder.content.yaml_reader import read_yaml, strip_line_numbers
 
-TRANSCRIPT = Path(__file__).resolve().parents[2] / "shared" / "seed" / "interview-transcript.txt"
+# The seed lives beside the repository (../shared/seed), as on a developer's machine and in CI.
+SEED = Path(
+    os.environ.get("PATHFINDER_SEED_DIR", Path(__file__).resolve().parents[2] / "shared" / "seed")
+)
+TRANSCRIPT = SEED / "interview-transcript.txt"
 
 MINIMUM_COUNTS = {
     "phases": 8,
