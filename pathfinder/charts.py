@@ -751,7 +751,8 @@ def activity_calendar(grid: pd.DataFrame) -> Chart:
         top = int(table["events"].to_numpy().argmax())  # first of the busiest days
         busiest_day = pd.Timestamp(table["day"].iloc[top]).date()
         alt = (
-            f"Your activity: {total} events on {len(table)} active days in the last "
+            f"Your activity: {total} event{'s' if total != 1 else ''} on {len(table)} active "
+            f"day{'s' if len(table) != 1 else ''} in the last "
             f"{len(weeks)} weeks; busiest day {format_date(busiest_day)} "
             f"with {int(table['events'].iloc[top])} events."
         )
