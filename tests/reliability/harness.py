@@ -89,7 +89,8 @@ class Zygote:
 
     def close(self) -> None:
         """Tell the zygote to quit and wait for it."""
-        assert self.process.stdin is not None and self.process.stdout is not None
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
         try:
             self._send({"op": "quit"})
         finally:

@@ -113,31 +113,27 @@ def hammer(url: str, profile_id: int, seed: int, threads: int, rounds: int) -> N
         version = 0
         for n in range(rounds):
             outcome: dict[str, Any]
-            if n % 4 == 3:
-                text = f"p{os.getpid()}-t{number}-n{n}"
-                try:
-                    version = store.save_note(
-                        engine, profile_id, "shared-note", text, expected_version=version
-                    )
-                    outcome = {"kind": "note", "text": text, "version": version}
-                except store.ChangedElsewhere as clash:
-                    version = clash.current_version  # a real tab reloads, then retries
-                    outcome = {"kind": "surfaced", "error": "ChangedElsewhere"}
-            else:
-                item, status = f"item-{rng.randrange(6)}", rng.choice(store.STATUSES)
-                store.set_status(engine, profile_id, item, status)
-                outcome = {"kind": "status", "item": item, "status": status}
+            try:
+                if n % 4 == 3:
+                    text = f"p{os.getpid()}-t{number}-n{n}"
+                    try:
+                        version = store.save_note(
+                            engine, profile_id, "shared-note", text, expected_version=version
+                        )
+                        outcome = {"kind": "note", "text": text, "version": version}
+                    except store.ChangedElsewhere as clash:
+                        version = clash.current_version  # a real tab reloads, then retries
+                        outcome = {"kind": "surfaced", "error": "ChangedElsewhere"}
+                else:
+                    item, status = f"item-{rng.randrange(6)}", rng.choice(store.STATUSES)
+                    store.set_status(engine, profile_id, item, status)
+                    outcome = {"kind": "status", "item": item, "status": status}
+            except store.StoreUnavailable as error:
+                outcome = {"kind": "surfaced", "error": f"StoreUnavailable: {error}"}
             with lock:
                 emit(**outcome)
 
-    def guarded(number: int) -> None:
-        try:
-            session(number)
-        except store.StoreUnavailable as error:
-            with lock:
-                emit(kind="surfaced", error=f"StoreUnavailable: {error}")
-
-    workers = [threading.Thread(target=guarded, args=(n,)) for n in range(threads)]
+    workers = [threading.Thread(target=session, args=(n,)) for n in range(threads)]
     for worker in workers:
         worker.start()
     for worker in workers:
