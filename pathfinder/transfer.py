@@ -9,7 +9,7 @@ import json
 import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
@@ -439,4 +439,9 @@ class _Validator:
             _fail(path, f"{_show(text)} is not a date and time like 2025-01-31T09:00:00+00:00")
         if parsed.tzinfo is None or parsed.utcoffset() is None:
             _fail(path, f"{_show(text)} has no time zone (add +00:00 for UTC)")
+        try:
+            # The store keeps UTC; 0001-01-01T00:00+01:00 has no UTC datetime to keep.
+            parsed.astimezone(UTC)
+        except OverflowError:
+            _fail(path, f"{_show(text)} is outside the range of dates that can be stored")
         return parsed
