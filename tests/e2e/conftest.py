@@ -1,0 +1,103 @@
+"""Browser fixtures: the real `streamlit run dashboard.py` on a temporary database, and Chromium.
+
+Every test here is marked `browser`. A failed test leaves a screenshot of each open page
+in test-artifacts/<test>.png. Chromium is never skipped: without /usr/bin/chromium the
+tests fail with the command that installs it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Generator, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from benchmarks.browser import StreamlitServer, launch_chromium
+
+ROOT = Path(__file__).resolve().parents[2]
+DASHBOARD = ROOT / "dashboard.py"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test in this folder as a browser test."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Keep a screenshot of the test's page when the test fails (before the page closes)."""
+    report: pytest.TestReport = yield
+    if report.failed and report.when in {"setup", "call"}:
+        page = getattr(item, "funcargs", {}).get("page")
+        if isinstance(page, Page) and not page.is_closed():
+            ARTIFACTS.mkdir(exist_ok=True)
+            name = re.sub(r"[^A-Za-z0-9_.-]+", "_", item.name)
+            try:
+                page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+            except Exception as error:
+                report.sections.append(("screenshot", f"could not be taken: {error}"))
+            else:
+                report.sections.append(("screenshot", str(ARTIFACTS / f"{name}.png")))
+    return report
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    """Start Playwright's sync driver once for the run."""
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    """Launch Debian's Chromium once for the run (fails loudly when it is missing)."""
+    chromium = launch_chromium(playwright)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """Open a page in a fresh browser context (its own cookies and downloads)."""
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(30_000)
+    yield context.new_page()
+    context.close()
+
+
+def _start(db: Path, log: Path) -> StreamlitServer:
+    server = StreamlitServer(DASHBOARD, database_url=f"sqlite:///{db}", log_path=log)
+    server.start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
+    """Run one dashboard server for the tests that can share a database (one step each)."""
+    directory = tmp_path_factory.mktemp("e2e-shared")
+    server = _start(directory / "e2e.db", directory / "streamlit.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def start_server(tmp_path: Path) -> Iterator[Callable[[Path], StreamlitServer]]:
+    """Return a function starting a dashboard server on a given database file; stop all after."""
+    started: list[StreamlitServer] = []
+
+    def start(db: Path) -> StreamlitServer:
+        server = _start(db, tmp_path / f"streamlit-{len(started)}.log")
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
