@@ -19,7 +19,14 @@ from pathfinder.store.case_studies import (
     save_case_study,
 )
 from pathfinder.store.config import resolve_database_url
-from pathfinder.store.engine import create_store_engine, describe_location, reading, writing
+from pathfinder.store.engine import (
+    create_store_engine,
+    describe_location,
+    is_read_only,
+    read_only,
+    reading,
+    writing,
+)
 from pathfinder.store.errors import (
     CaseStudyNotFound,
     ChangedElsewhere,
@@ -50,6 +57,16 @@ from pathfinder.store.ratings import (
     set_target,
 )
 from pathfinder.store.schema import CASE_STUDY_STATUSES, RATING_KINDS, STATUSES
+from pathfinder.store.share_links import (
+    ShareGrant,
+    create_share_link,
+    list_share_links,
+    record_share_use,
+    resolve_share_token,
+    revoke_share_link,
+    set_case_study_shared,
+    shared_case_studies,
+)
 
 __all__ = [
     "CASE_STUDY_STATUSES",
@@ -60,6 +77,7 @@ __all__ = [
     "ChangedElsewhere",
     "InvalidInput",
     "ReadOnlyIdentity",
+    "ShareGrant",
     "StoreConfigError",
     "StoreUnavailable",
     "Target",
@@ -67,6 +85,7 @@ __all__ = [
     "activity_per_day",
     "activity_per_week",
     "create_case_study",
+    "create_share_link",
     "create_store_engine",
     "current_revision",
     "delete_case_study",
@@ -77,24 +96,32 @@ __all__ = [
     "get_target",
     "head_revision",
     "import_profile",
+    "is_read_only",
     "item_progress",
     "latest_ratings",
     "list_case_studies",
+    "list_share_links",
     "local_profile_id",
     "migrate",
     "rate",
     "rating_history",
+    "read_only",
     "reading",
     "rebuild_activity_counts",
+    "record_share_use",
     "reset_all",
     "reset_plan",
     "resolve_database_url",
+    "resolve_share_token",
     "retired_item_ids",
+    "revoke_share_link",
     "save_case_study",
     "save_note",
+    "set_case_study_shared",
     "set_links",
     "set_status",
     "set_statuses",
     "set_target",
+    "shared_case_studies",
     "writing",
 ]

@@ -17,13 +17,14 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from pathfinder.store.config import normalise_url
-from pathfinder.store.errors import StoreConfigError, StoreUnavailable
+from pathfinder.store.errors import ReadOnlyIdentity, StoreConfigError, StoreUnavailable
 
 T = TypeVar("T")
 
 WRITE_OPTION = "pathfinder_write"  # read by the SQLite begin listener
 WRITE_LOCK_OPTION = "pathfinder_write_lock"  # engine-wide, SQLite only
 WRITE_WAIT_OPTION = "pathfinder_write_wait_s"
+READ_ONLY_OPTION = "pathfinder_read_only"  # set by read_only(): every write is refused
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 DEFAULT_CONNECT_TIMEOUT_S = 5
 RETRY_ATTEMPTS = 5
@@ -109,6 +110,21 @@ def _sqlite_engine(url: URL, busy_timeout_ms: int) -> Engine:
     return engine
 
 
+def read_only(engine: Engine) -> Engine:
+    """Return a view of `engine` (same pool) through which every store write is refused.
+
+    A share-link viewer gets this engine, so the refusal lives in the store's single
+    write path rather than in each page: any write raises ReadOnlyIdentity before a
+    connection is taken.
+    """
+    return engine.execution_options(**{READ_ONLY_OPTION: True})
+
+
+def is_read_only(engine: Engine) -> bool:
+    """Return whether `engine` was made by read_only()."""
+    return bool(engine.get_execution_options().get(READ_ONLY_OPTION, False))
+
+
 class _WriteQueueTimeout(Exception):  # noqa: N818 - internal, translated to StoreUnavailable
     """Writers in this process kept the SQLite write lock past the busy timeout."""
 
@@ -116,6 +132,8 @@ class _WriteQueueTimeout(Exception):  # noqa: N818 - internal, translated to Sto
 @contextmanager
 def _transaction(engine: Engine, *, write: bool) -> Iterator[Connection]:
     options = engine.get_execution_options()
+    if write and options.get(READ_ONLY_OPTION, False):
+        raise ReadOnlyIdentity("This is a read-only shared view: nothing can be changed here.")
     lock = options.get(WRITE_LOCK_OPTION) if write else None
     if lock is not None and not lock.acquire(timeout=options[WRITE_WAIT_OPTION]):
         raise _WriteQueueTimeout

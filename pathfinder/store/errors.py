@@ -48,8 +48,8 @@ class ChangedElsewhere(Exception):  # noqa: N818 - reads as a sentence in the UI
         self.yours = yours if yours is not None else your_text
 
 
-class ReadOnlyIdentity(Exception):  # noqa: N818 - reserved name for the share-link issue
-    """A read-only identity (a share link) tried to change progress."""
+class ReadOnlyIdentity(Exception):  # noqa: N818 - reads as a sentence in the UI
+    """A read-only identity (a share-link viewer) tried to change progress; nothing was written."""
 
 
 class CaseStudyNotFound(LookupError):  # noqa: N818 - reads as a sentence in the UI

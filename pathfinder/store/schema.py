@@ -222,7 +222,7 @@ case_studies = sa.Table(
     sa.CheckConstraint(_in("status", CASE_STUDY_STATUSES), name="status"),
 )
 
-# Placeholder for the share-link issue: only a hash of the token is ever stored.
+# Read-only share links: only the SHA-256 hash of a token is ever stored.
 share_links = sa.Table(
     "share_links",
     metadata,
@@ -239,4 +239,5 @@ share_links = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("expires_at", UTCDateTime),
     sa.Column("revoked_at", UTCDateTime),
+    sa.Column("last_used_at", UTCDateTime),
 )
