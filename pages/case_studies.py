@@ -4,34 +4,44 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pathfinder import domain
+from pathfinder import domain, report
 from pathfinder.ui import data
 from pathfinder.ui.case_study_view import (
     render_draft_editor,
     render_new_draft_buttons,
     render_publishing,
+    render_share_toggle,
     select_draft,
 )
 from pathfinder.ui.resources import content, learner
 
 st.title("Case studies")
-st.caption(
-    "A case study walks through a data product end to end, the way a product manager's "
-    "one-pager explains the why. Follow the template section by section."
-)
 c = content()
 me = learner()
-drafts = data.case_studies(me)
+viewer = me is not None and me.read_only
+if viewer:
+    st.caption("The case studies the owner chose to share.")
+else:
+    st.caption(
+        "A case study walks through a data product end to end, the way a product manager's "
+        "one-pager explains the why. Follow the template section by section."
+    )
+drafts = data.visible_case_studies(me)
 
 render_new_draft_buttons(me, c)
 draft = select_draft(drafts)
 if draft is None:
-    st.info("No drafts yet. Start a blank one, or start from the guest's COVID-19 example.")
+    if viewer:
+        st.info("No case studies are shared yet.")
+    else:
+        st.info("No drafts yet. Start a blank one, or start from the guest's COVID-19 example.")
 else:
-    render_draft_editor(me, c, draft)
-    st.divider()
+    if not viewer:
+        render_share_toggle(me, draft)
+        render_draft_editor(me, c, draft)
+        st.divider()
     st.subheader("Preview")
-    markdown = domain.case_study_markdown(draft["title"], c.case_study_sections, draft["sections"])
+    markdown = report.case_study_markdown(c, draft["title"], draft["sections"] or {})
     st.download_button(
         "Download as Markdown",
         markdown,
@@ -43,4 +53,5 @@ else:
     with st.container(border=True):
         st.markdown(markdown)
 
-render_publishing(c)
+if not viewer:
+    render_publishing(c)

@@ -13,7 +13,11 @@ from pathfinder.ui.widgets import bullet_list, chart, cite, records
 st.title("The product lifecycle")
 c = content()
 me = learner()
-read_only = me is None or me.read_only
+if me is not None and me.read_only:
+    # Not in a share-link viewer's menu; this guards the page itself.
+    st.info("This page is not part of the shared view.", icon=":material/lock:")
+    st.stop()
+read_only = me is None
 st.caption(
     "How the guest describes product work, phase by phase. Phases marked as designer phases "
     "are ones a product designer already takes part in: the transferable part."

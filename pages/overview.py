@@ -45,7 +45,8 @@ if pace.status == "behind":
     st.warning(pace.sentence, icon=":material/schedule:")
 elif pace.status in ("no-target", "no-pace"):
     st.info(pace.sentence, icon=":material/flag:")
-    st.page_link("pages/settings.py", label="Set your target", icon=":material/settings:")
+    if me is not None and not me.read_only:
+        st.page_link("pages/settings.py", label="Set your target", icon=":material/settings:")
 else:
     st.success(pace.sentence, icon=":material/check_circle:")
 

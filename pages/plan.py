@@ -54,7 +54,7 @@ with st.expander("Filter steps", icon=":material/filter_list:"):
 snapshot = plan_snapshot(me)
 for track_id in chosen_tracks or list(tracks):
     render_track(me, track_id, snapshot, statuses=chosen_statuses, skill_id=chosen_skill)
-render_retired(snapshot)
+render_retired(snapshot, show_notes=me is not None and not me.read_only)
 snapshot.fresh = False  # later fragment reruns read the store again
 
 render_reset_all(me)

@@ -9,16 +9,23 @@ from pathfinder.ui import actions, data
 from pathfinder.ui.resources import content, learner
 from pathfinder.ui.settings_view import (
     RESET_WORD,
+    case_studies_builder,
     export_json,
     import_progress,
+    report_builder,
     reset_everything,
 )
+from pathfinder.ui.sharing_view import render_share_links
 from pathfinder.ui.state import sync_widget
 
 st.title("Settings")
 c = content()
 me = learner()
-read_only = me is None or me.read_only
+if me is not None and me.read_only:
+    # Not in a viewer's menu either; this guards the page itself.
+    st.info("Settings belong to the owner of this progress.", icon=":material/lock:")
+    st.stop()
+read_only = me is None
 
 st.subheader("Your target")
 target = data.target(me)
@@ -66,7 +73,32 @@ right.download_button(
     on_click="ignore",
 )
 
-if me is not None and not me.read_only:
+if me is not None:
+    st.subheader("Share without hosting")
+    st.write(
+        "A one-file progress report with its charts, which opens offline in any browser, and "
+        "your case studies as Markdown."
+    )
+    left, right = st.columns(2)
+    left.download_button(
+        "Progress report (HTML)",
+        report_builder(me, c),
+        file_name="pathfinder-progress-report.html",
+        mime="text/html",
+        icon=":material/summarize:",
+        on_click="ignore",
+    )
+    right.download_button(
+        "Case studies (Markdown)",
+        case_studies_builder(me, c),
+        file_name="pathfinder-case-studies.md",
+        mime="text/markdown",
+        icon=":material/article:",
+        on_click="ignore",
+    )
+
+    render_share_links(me)
+
     st.subheader("Import")
     st.write(
         "Restore a progress file exported from Pathfinder. It replaces your current progress; "

@@ -180,3 +180,27 @@ def render_publishing(c: Content) -> None:
     for item in records(c.publishing_checklist):
         st.markdown(f"- {item['text']}")
         cite(c.episode, item["sources"])
+
+
+def _set_shared(learner: Learner, draft_id: int) -> None:
+    shared = bool(st.session_state[_field_key(draft_id, "shared")])
+    attempt(
+        lambda: store.set_case_study_shared(learner.engine, learner.profile_id, draft_id, shared),
+        saved="Shown through your share links" if shared else "No longer shown through links",
+    )
+
+
+def render_share_toggle(learner: Learner | None, draft: dict[str, Any]) -> None:
+    """Let the owner choose whether this draft is shown through their share links."""
+    if learner is None or learner.read_only:
+        return
+    draft_id = int(draft["id"])
+    key = _field_key(draft_id, "shared")
+    sync_widget(key, bool(draft["shared"]))
+    st.toggle(
+        "Show this case study through my share links",
+        key=key,
+        on_change=_set_shared,
+        args=(learner, draft_id),
+        help="Share links open a read-only view; only case studies switched on here appear.",
+    )

@@ -84,3 +84,32 @@ def case_studies(learner: Learner | None) -> pd.DataFrame:
             columns=["id", "title", "status", "version", "shared", "updated_at", "sections"]
         ),
     )
+
+
+def shared_case_studies(learner: Learner | None) -> pd.DataFrame:
+    """Return only the case studies the owner chose to show through share links."""
+    return read(
+        learner,
+        lambda who: store.shared_case_studies(who.engine, who.profile_id),
+        pd.DataFrame(
+            columns=["id", "title", "status", "version", "shared", "updated_at", "sections"]
+        ),
+    )
+
+
+def visible_case_studies(learner: Learner | None) -> pd.DataFrame:
+    """Return the owner's drafts, or for a share-link viewer only the shared ones."""
+    if learner is not None and learner.read_only:
+        return shared_case_studies(learner)
+    return case_studies(learner)
+
+
+def share_links(learner: Learner | None) -> pd.DataFrame:
+    """Return the learner's share links (never their tokens)."""
+    return read(
+        learner,
+        lambda who: store.list_share_links(who.engine, who.profile_id),
+        pd.DataFrame(
+            columns=["id", "label", "created_at", "expires_at", "revoked_at", "last_used_at"]
+        ),
+    )

@@ -42,6 +42,9 @@ def attempt(action: Callable[[], Any], *, saved: str | None = None, conflict_key
     except store.InvalidInput as error:
         _queue("invalid", str(error))
         return False
+    except store.ReadOnlyIdentity as error:
+        _queue("invalid", str(error))
+        return False
     if conflict_key:
         st.session_state.get(_CONFLICTS, {}).pop(conflict_key, None)
     if saved:

@@ -1,14 +1,16 @@
-"""The frame around every page: sidebar credits, where progress is kept, queued messages."""
+"""The frame around every page: sidebar credits, whose progress this is, queued messages."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from pathfinder.ui.access import sidebar_identity
 from pathfinder.ui.feedback import show_pending
+from pathfinder.ui.identity import Identity
 from pathfinder.ui.resources import content, database_url, describe_store
 
 
-def page_frame() -> None:
+def page_frame(who: Identity | None = None) -> None:
     """Draw the sidebar and any messages left by the last interaction."""
     episode = content().episode
     with st.sidebar:
@@ -16,5 +18,8 @@ def page_frame() -> None:
             f"Built on the DataTalks.Club interview **{episode.title}** with {episode.guest}, "
             f"{episode.guest_role} ([watch]({episode.video_url}))."
         )
-        st.caption(describe_store(database_url()))
+        if who is not None:
+            sidebar_identity(who)
+        if who is None or who.kind in {"local", "oidc", "header"}:
+            st.caption(describe_store(database_url()))
     show_pending()

@@ -206,8 +206,9 @@ def _render_step(
                         )
                     else:
                         st.markdown(f"- {resource['name']} ({resource['kind']})")
-            _render_note(learner, step, read_only)
-            _render_links(learner, step, read_only)
+            if not read_only:  # notes and links are the learner's own, not part of a share
+                _render_note(learner, step, read_only)
+                _render_links(learner, step, read_only)
 
 
 def _render_note(learner: Learner | None, step: dict[str, Any], read_only: bool) -> None:
@@ -267,18 +268,19 @@ def _render_links(learner: Learner | None, step: dict[str, Any], read_only: bool
             st.link_button(url, url, icon=":material/link:")
 
 
-def render_retired(snapshot: PlanSnapshot) -> None:
+def render_retired(snapshot: PlanSnapshot, *, show_notes: bool = True) -> None:
     """List progress on steps that are no longer in the plan, so no history silently vanishes."""
     retired = domain.retired_progress(content().steps, snapshot.progress)
     if retired.empty:
         return
+    columns = ["item_id", "status", "completed_at", "note"] if show_notes else ["item_id", "status"]
     with st.expander(f"Retired steps ({len(retired)})", icon=":material/inventory_2:"):
         st.caption(
             "These steps were removed from the plan after you worked on them. Your history is "
             "kept, and they no longer count towards your progress."
         )
         st.dataframe(
-            retired[["item_id", "status", "completed_at", "note"]],
+            retired[columns],
             hide_index=True,
             column_config={"item_id": "Step id", "completed_at": "Completed"},
         )

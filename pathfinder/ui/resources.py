@@ -10,7 +10,9 @@ from sqlalchemy.engine import Engine, make_url
 from pathfinder import charts, store
 from pathfinder.charts import Chart
 from pathfinder.content import Content, ContentError, load_content
+from pathfinder.ui.access import gate_for
 from pathfinder.ui.feedback import store_problem
+from pathfinder.ui.identity import Identity, current_identity, profile_id_for, trusted_header
 
 
 @st.cache_resource(show_spinner=False)
@@ -66,6 +68,7 @@ class Learner:
     profile_id: int
     read_only: bool = False
     warned: bool = False  # whether this run already showed the "store unavailable" banner
+    identity: Identity | None = None
 
 
 def database_url() -> str:
@@ -80,18 +83,48 @@ def database_url() -> str:
     return url.render_as_string(hide_password=False)
 
 
+def _engine_or_none() -> Engine | None:
+    try:
+        return _engine_for(database_url())
+    except store.StoreUnavailable:
+        return None
+
+
+def identity() -> Identity:
+    """Return who this session is (checked afresh on every run; see pathfinder.ui.identity)."""
+    return current_identity(_engine_or_none())
+
+
 def learner() -> Learner | None:
-    """Return this session's learner, or None (with a banner) when the store is unavailable."""
+    """Return this session's learner, or None (with a banner) when the store is unavailable.
+
+    Anyone who may see no data (an anonymous visitor in hosted mode, an unusable share
+    link) gets the gate page here and the run stops, so a page script can never show
+    data even when it runs without the router. A share-link viewer gets the owner's
+    profile through a read-only engine: the store itself refuses every write.
+    """
     try:
         engine = _engine_for(database_url())
-        profile_id = st.session_state.get("_pathfinder_profile_id")
-        if profile_id is None:
-            profile_id = store.local_profile_id(engine)
-            st.session_state["_pathfinder_profile_id"] = profile_id
-        return Learner(engine=engine, profile_id=profile_id)
+    except store.StoreUnavailable as error:
+        engine, problem = None, error
+    who = current_identity(engine)
+    gate = gate_for(who, behind_proxy=trusted_header() is not None)
+    if gate is not None:
+        gate()
+        st.stop()
+    if engine is None:
+        store_problem(problem)
+        return None
+    try:
+        profile_id = profile_id_for(engine, who)
     except store.StoreUnavailable as error:
         store_problem(error)
         return None
+    if profile_id is None:  # pragma: no cover - every identity that sees data has a profile
+        return None
+    if who.read_only:
+        return Learner(store.read_only(engine), profile_id, read_only=True, identity=who)
+    return Learner(engine=engine, profile_id=profile_id, identity=who)
 
 
 def describe_store(url: str) -> str:

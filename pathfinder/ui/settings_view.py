@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import streamlit as st
 
-from pathfinder import store, transfer
+from pathfinder import domain, report, store, transfer
 from pathfinder.content import Content
 from pathfinder.ui.feedback import attempt
 from pathfinder.ui.resources import Learner
@@ -46,3 +47,30 @@ def reset_everything(learner: Learner) -> None:
         lambda: store.reset_all(learner.engine, learner.profile_id), saved="Everything was reset"
     ):
         st.rerun()
+
+
+def report_builder(learner: Learner, c: Content) -> Callable[[], str]:
+    """Return a function that builds the HTML progress report when the download is clicked."""
+    engine, profile_id = learner.engine, learner.profile_id
+    owner = learner.identity.display_name if learner.identity is not None else None
+
+    def build() -> str:
+        # Runs only when the button is clicked: the report inlines plotly.js (~4.5 MB),
+        # far too much to send with every rerun of the settings page.
+        data = report.ReportData(
+            progress=store.item_progress(engine, profile_id),
+            target=store.get_target(engine, profile_id),
+            activity_per_day=store.activity_per_day(engine, profile_id),
+            skill_history=store.rating_history(engine, profile_id, "skill"),
+            latest_skill_ratings=store.latest_ratings(engine, profile_id, "skill"),
+            owner_name=owner,
+        )
+        return report.progress_report_html(c, data, domain.today())
+
+    return build
+
+
+def case_studies_builder(learner: Learner, c: Content) -> Callable[[], str]:
+    """Return a function that builds every case study as one Markdown file when clicked."""
+    engine, profile_id = learner.engine, learner.profile_id
+    return lambda: report.case_studies_markdown(c, store.list_case_studies(engine, profile_id))

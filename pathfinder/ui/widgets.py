@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any, cast
 
@@ -49,3 +50,11 @@ def empty_note(frame: pd.DataFrame, message: str) -> bool:
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Return the rows of `frame` as dicts keyed by column name, for laying out widgets."""
     return cast(list[dict[str, Any]], frame.to_dict("records"))
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:=\"'])")
+
+
+def plain_markdown(text: str) -> str:
+    """Escape user text so Markdown shows it literally: no links, HTML, emphasis or icons."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)

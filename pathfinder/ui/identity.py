@@ -1,0 +1,140 @@
+"""Who this session is: the local learner, a signed-in user, a proxy user or a share-link viewer.
+
+Worked out afresh on every run from what Streamlit verified (`st.user`, filled from the
+signed identity cookie or the trusted proxy headers) and from the share token, which is
+checked against the store each time so revoking a link takes effect at once. Nothing a
+visitor can type (the address, widget values, an import file) names a profile.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+
+from pathfinder import store
+from pathfinder.store.schema import LOCAL_ISSUER, LOCAL_SUBJECT
+
+INVALID_SHARE_MESSAGE = "This share link is not valid. Ask the owner for a new one."
+SHARE_PARAM = "share"
+_SHARE_TOKEN = "_pathfinder_share_token"  # noqa: S105 - a session-state key, not a secret
+_PROFILE = "_pathfinder_profile"
+
+Kind = Literal["local", "oidc", "header", "share", "anonymous", "invalid-share", "unavailable"]
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The verified identity of this run, and for a share-link viewer what the link opens."""
+
+    kind: Kind
+    issuer: str | None = None
+    subject: str | None = None
+    display_name: str | None = None
+    grant: store.ShareGrant | None = None
+
+    @property
+    def read_only(self) -> bool:
+        """Return whether this identity may only look (a share-link viewer)."""
+        return self.kind == "share"
+
+    @property
+    def sees_data(self) -> bool:
+        """Return whether this identity is shown a learner's progress at all."""
+        return self.kind in {"local", "oidc", "header", "share"}
+
+
+def auth_configured() -> bool:
+    """Return whether OpenID Connect sign-in (`[auth]` in secrets) is configured."""
+    # st.user has an is_logged_in key exactly when [auth] is configured; reading it with
+    # .get() never raises, unlike st.user.is_logged_in without an [auth] section.
+    return st.user.get("is_logged_in") is not None
+
+
+def trusted_header() -> tuple[str, str] | None:
+    """Return (header, st.user key) of the first `server.trustedUserHeaders` entry, if any."""
+    mapping = st.get_option("server.trustedUserHeaders")
+    if isinstance(mapping, dict) and mapping:
+        header, key = next(iter(mapping.items()))
+        return str(header), str(key)
+    return None
+
+
+def _share_token() -> tuple[str | None, bool]:
+    """Move `?share=` out of the address bar into the session; return it and whether it is new."""
+    arrived = False
+    if SHARE_PARAM in st.query_params:
+        st.session_state[_SHARE_TOKEN] = str(st.query_params.get(SHARE_PARAM) or "")
+        del st.query_params[SHARE_PARAM]
+        arrived = True
+    token = st.session_state.get(_SHARE_TOKEN)
+    return (token if isinstance(token, str) else None), arrived
+
+
+def leave_shared_view() -> None:
+    """Forget the share token of this session (the viewer goes back to their own view)."""
+    st.session_state.pop(_SHARE_TOKEN, None)
+
+
+def _text(key: str, limit: int) -> str | None:
+    value = st.user.get(key)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return value.strip()[:limit]
+
+
+def current_identity(engine: Engine | None) -> Identity:
+    """Return this run's identity; a share token in the session wins over everything else.
+
+    `engine` is None when the store cannot be reached: a share token cannot be checked
+    then, so it gives "unavailable" (never the owner's data unchecked).
+    """
+    try:
+        token, arrived = _share_token()
+        if token is not None:
+            if engine is None:
+                return Identity("unavailable")
+            grant = store.resolve_share_token(engine, token)
+            if grant is None:
+                return Identity("invalid-share")
+            if arrived:
+                store.record_share_use(engine, grant.link_id)
+            return Identity("share", display_name=grant.owner_name, grant=grant)
+    except store.StoreUnavailable:
+        return Identity("unavailable")
+    header = trusted_header()
+    if header is not None:
+        name, key = header
+        value = _text(key, 255)
+        if value is None:  # the proxy did not identify anyone: show nothing
+            return Identity("anonymous")
+        return Identity(
+            "header", issuer=f"header:{name.lower()}", subject=value, display_name=value[:200]
+        )
+    if auth_configured():
+        issuer, subject = _text("iss", 255), _text("sub", 255)
+        if st.user.get("is_logged_in") is not True or issuer is None or subject is None:
+            return Identity("anonymous")
+        # Keyed by issuer + subject, never by email: an address can be reassigned.
+        return Identity("oidc", issuer=issuer, subject=subject, display_name=_text("name", 200))
+    return Identity("local", issuer=LOCAL_ISSUER, subject=LOCAL_SUBJECT)
+
+
+def profile_id_for(engine: Engine, identity: Identity) -> int | None:
+    """Return the profile this identity works on, creating it at the first sign-in."""
+    if identity.kind == "share" and identity.grant is not None:
+        return identity.grant.profile_id
+    if identity.issuer is None or identity.subject is None:
+        return None
+    key = (identity.issuer, identity.subject, identity.display_name)
+    cached = st.session_state.get(_PROFILE)
+    # The cache is keyed by the verified identity, so it can never hand out another profile.
+    if isinstance(cached, tuple) and len(cached) == 2 and cached[0] == key:
+        return int(cached[1])
+    profile_id = store.ensure_profile(
+        engine, identity.issuer, identity.subject, identity.display_name
+    )
+    st.session_state[_PROFILE] = (key, profile_id)
+    return profile_id

@@ -1,0 +1,111 @@
+"""Share links on the settings page: create (token shown once), list and revoke."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlsplit
+
+import pandas as pd
+import streamlit as st
+
+from pathfinder import store
+from pathfinder.store.share_links import MAX_LABEL
+from pathfinder.ui import data
+from pathfinder.ui.feedback import attempt
+from pathfinder.ui.identity import SHARE_PARAM
+from pathfinder.ui.resources import Learner
+from pathfinder.ui.widgets import plain_markdown, records
+
+EXPIRY_CHOICES = {"never": None, "1 day": 1, "7 days": 7, "30 days": 30, "90 days": 90}
+LABEL_SUGGESTIONS = ("mentor", "recruiter")
+_NEW_LINK = "_pathfinder_new_share_link"
+
+
+def app_base_url() -> str:
+    """Return the address of the app's home page as the browser sees it."""
+    url = st.context.url or "http://localhost:8501/"
+    parts = urlsplit(url)
+    base_path = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"{parts.scheme}://{parts.netloc}/{base_path + '/' if base_path else ''}"
+
+
+def _create(learner: Learner) -> None:
+    label = str(st.session_state.get("share-label") or "").strip()
+    days = EXPIRY_CHOICES[st.session_state.get("share-expiry") or "never"]
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=days) if days else None
+    made: list[str] = []
+    if attempt(
+        lambda: made.append(
+            store.create_share_link(learner.engine, learner.profile_id, label, expires_at=expires)[
+                1
+            ]
+        ),
+        saved="Share link created",
+    ):
+        # Kept only until it is drawn once: the token is never stored in readable form.
+        st.session_state[_NEW_LINK] = made[0]
+
+
+def _revoke(learner: Learner, link_id: int) -> None:
+    attempt(
+        lambda: store.revoke_share_link(learner.engine, learner.profile_id, link_id),
+        saved="Link revoked: it stopped working at once",
+    )
+
+
+def _when(value: Any) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    return str(pd.Timestamp(value).strftime("%Y-%m-%d %H:%M UTC"))
+
+
+def render_share_links(learner: Learner) -> None:
+    """Let the owner create, see and revoke read-only links to their progress."""
+    st.subheader("Share links")
+    st.write(
+        "A share link opens a read-only view of your overview, plan progress, skills, "
+        "progress charts and the case studies you mark as shared. Whoever has the link can "
+        "look but change nothing. Revoke a link and it stops working at once."
+    )
+    with st.form("share-new", border=True):
+        st.text_input(
+            "Label (who is it for?)",
+            key="share-label",
+            max_chars=MAX_LABEL,
+            placeholder=" or ".join(LABEL_SUGGESTIONS),
+        )
+        st.selectbox("Expires after", list(EXPIRY_CHOICES), key="share-expiry")
+        st.form_submit_button(
+            "Create link", icon=":material/add_link:", on_click=_create, args=(learner,)
+        )
+    token = st.session_state.pop(_NEW_LINK, None)
+    if isinstance(token, str):
+        st.success(
+            "Copy this link now: it is shown only once and cannot be recovered.",
+            icon=":material/key:",
+        )
+        st.code(f"{app_base_url()}?{SHARE_PARAM}={token}", language=None)
+    links = data.share_links(learner)
+    if links.empty:
+        st.caption("No share links yet.")
+        return
+    now = pd.Timestamp.now(tz="UTC")
+    for link in records(links):
+        revoked = not pd.isna(link["revoked_at"])
+        expired = not pd.isna(link["expires_at"]) and pd.Timestamp(link["expires_at"]) <= now
+        state = "revoked" if revoked else "expired" if expired else "active"
+        with st.container(border=True, key=f"share-link-{link['id']}"):
+            st.markdown(
+                f"**{plain_markdown(link['label'] or 'Unlabelled link')}** · {state}  \n"
+                f"Created {_when(link['created_at'])} · expires {_when(link['expires_at'])} · "
+                f"last opened {_when(link['last_used_at'])}"
+            )
+            if state == "active":
+                st.button(
+                    "Revoke",
+                    key=f"share-revoke-{link['id']}",
+                    icon=":material/link_off:",
+                    on_click=_revoke,
+                    args=(learner, int(link["id"])),
+                )

@@ -1,0 +1,92 @@
+"""Share links end to end: created on settings, opened read-only, refused once unusable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy.engine import Engine
+from streamlit.testing.v1 import AppTest
+
+from pathfinder import store
+from pathfinder.ui.identity import INVALID_SHARE_MESSAGE
+from tests.hosted.conftest import dump, page_text, signed_in
+
+
+def _owner(engine: Engine) -> int:
+    return store.ensure_profile(engine, "https://idp.example", "owner-a", "Ann")
+
+
+def test_owner_creates_a_link_shown_once(
+    open_app: Callable[..., AppTest], app_engine: Engine
+) -> None:
+    """Creating a link on settings shows the address once; the database keeps only a hash."""
+    at = open_app(signed_in("owner-a", "Ann"), page="pages/settings.py")
+    at.text_input(key="share-label").input("mentor")
+    next(b for b in at.button if b.label == "Create link").click().run()
+    shown = [c.value for c in at.code if "?share=" in c.value]
+    assert len(shown) == 1
+    token = re.search(r"\?share=([A-Za-z0-9_-]+)$", shown[0]).group(1)
+    assert token not in repr(dump(app_engine))
+    links = store.list_share_links(app_engine, _owner(app_engine))
+    assert links["label"].tolist() == ["mentor"]
+    at.run()  # any later run: the token is gone from the page for good
+    assert not [c.value for c in at.code if "?share=" in c.value]
+
+
+def test_link_opens_a_read_only_view_and_leaves_the_address_bar(
+    open_app: Callable[..., AppTest], app_engine: Engine
+) -> None:
+    """A valid link shows the owner's overview read-only and removes the token from the URL."""
+    owner = _owner(app_engine)
+    _id, token = store.create_share_link(app_engine, owner, "mentor")
+    at = open_app(share=token)
+    assert "share" not in at.query_params
+    assert at.title[0].value == "Your path to data product management"
+    assert "Read-only view of Ann" in at.sidebar.info[0].value
+    assert store.list_share_links(app_engine, owner)["last_used_at"].notna().all()
+
+
+def test_owner_revokes_on_settings_and_the_viewer_loses_access_at_once(
+    open_app: Callable[..., AppTest], app_engine: Engine
+) -> None:
+    """Revoking from settings makes the viewer's very next rerun show only the message."""
+    owner = _owner(app_engine)
+    _id, token = store.create_share_link(app_engine, owner, "recruiter")
+    viewer = open_app(share=token)
+    settings = open_app(signed_in("owner-a", "Ann"), page="pages/settings.py")
+    next(b for b in settings.button if b.label == "Revoke").click().run()
+    assert store.resolve_share_token(app_engine, token) is None
+    viewer.run()
+    assert [e.value for e in viewer.error] == [INVALID_SHARE_MESSAGE]
+    assert not viewer.sidebar.info
+    assert [t.value for t in viewer.title] == ["Data PM Pathfinder"]
+
+
+@pytest.mark.parametrize("case", ["revoked", "expired", "altered", "unknown"])
+def test_unusable_links_get_one_plain_message(
+    open_app: Callable[..., AppTest], app_engine: Engine, case: str
+) -> None:
+    """Revoked, expired, altered and unknown tokens all get the same message and no data."""
+    owner = _owner(app_engine)
+    store.create_case_study(app_engine, owner, "Ann's secret study", {})
+    link_id, token = store.create_share_link(app_engine, owner, "mentor")
+    if case == "revoked":
+        store.revoke_share_link(app_engine, owner, link_id)
+    elif case == "expired":
+        soon = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
+        link_id, token = store.create_share_link(
+            app_engine, owner, "x", expires_at=soon, now=soon - dt.timedelta(days=1)
+        )
+        time.sleep((soon - dt.datetime.now(dt.UTC)).total_seconds() + 0.05)
+    elif case == "altered":
+        token = token[:-1] + ("A" if token[-1] != "A" else "B")
+    else:
+        token = "not-a-token"
+    at = open_app(share=token)
+    assert [e.value for e in at.error] == [INVALID_SHARE_MESSAGE]
+    assert "share" not in at.query_params
+    assert "secret" not in page_text(at)
