@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "browser.json"
@@ -241,9 +241,8 @@ def empty_target(script: Path) -> Target:
     return Target(script, None, "/", f'[data-testid="stMarkdownContainer"] >> text="{EMPTY_TEXT}"')
 
 
-def time_to_render(browser: Browser, url: str, selector: str) -> float:
-    """Open url in a new page and return the seconds until selector is visible."""
-    context = browser.new_context()
+def time_to_render(context: BrowserContext, url: str, selector: str) -> float:
+    """Open url in a new page of context and return the seconds until selector is visible."""
     page = context.new_page()
     try:
         started = time.perf_counter()
@@ -251,25 +250,32 @@ def time_to_render(browser: Browser, url: str, selector: str) -> float:
         page.wait_for_selector(selector, state="visible", timeout=RUN_TIMEOUT_MS)
         return time.perf_counter() - started
     finally:
-        context.close()
+        page.close()
 
 
 def measure_warm(browser: Browser, app: Target, empty: Target, runs: int) -> dict[str, Any]:
-    """Time navigation to first render on running servers, the two apps alternating."""
+    """Time navigation to first render on running servers, the two apps alternating.
+
+    Warm means a returning learner: the server has served the page before and the
+    browser has the front end's files cached (one context per app, a new page each run,
+    so each run is a new Streamlit session).
+    """
     app_times: list[float] = []
     empty_times: list[float] = []
     with (
         running_server(app.script, app.database_url) as app_server,
         running_server(empty.script) as empty_server,
     ):
+        app_context, empty_context = browser.new_context(), browser.new_context()
+        app_url, empty_url = app_server.url + app.path, empty_server.url + empty.path
         for _ in range(2):  # warm-up: imports, caches, the browser's first bundle parse
-            time_to_render(browser, app_server.url + app.path, app.selector)
-            time_to_render(browser, empty_server.url + empty.path, empty.selector)
+            time_to_render(app_context, app_url, app.selector)
+            time_to_render(empty_context, empty_url, empty.selector)
         for _ in range(runs):
-            empty_times.append(
-                time_to_render(browser, empty_server.url + empty.path, empty.selector)
-            )
-            app_times.append(time_to_render(browser, app_server.url + app.path, app.selector))
+            empty_times.append(time_to_render(empty_context, empty_url, empty.selector))
+            app_times.append(time_to_render(app_context, app_url, app.selector))
+        app_context.close()
+        empty_context.close()
     return compare(app_times, empty_times)
 
 
