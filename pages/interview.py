@@ -5,9 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from pathfinder import domain
-from pathfinder.ui.resources import content, content_charts
+from pathfinder.ui.resources import content, content_charts, learner
 from pathfinder.ui.widgets import chart, cite, records
 
+me = learner()  # the gate: anonymous visitors and unusable share links stop here
+if me is not None and me.read_only:
+    # Not in a share-link viewer's menu; this guards the page itself.
+    st.info("This page is not part of the shared view.", icon=":material/lock:")
+    st.stop()
 c = content()
 episode = c.episode
 st.title("The interview")

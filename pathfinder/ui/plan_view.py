@@ -15,7 +15,7 @@ from pathfinder.ui import actions, data
 from pathfinder.ui.feedback import attempt, conflict, show_pending
 from pathfinder.ui.resources import Learner, content
 from pathfinder.ui.state import is_unsaved, sync_widget
-from pathfinder.ui.widgets import citation_links, records
+from pathfinder.ui.widgets import citation_links, plain_markdown, records
 
 STATUS_LABELS = {
     "not-started": "Not started",
@@ -265,7 +265,7 @@ def _render_links(learner: Learner | None, step: dict[str, Any], read_only: bool
         if url is None:
             st.text(link)  # not http(s): shown, never made clickable
         else:
-            st.link_button(url, url, icon=":material/link:")
+            st.link_button(plain_markdown(url), url, icon=":material/link:")
 
 
 def render_retired(snapshot: PlanSnapshot, *, show_notes: bool = True) -> None:

@@ -89,3 +89,19 @@ def page_text(at: AppTest) -> str:
 
     walk(at._tree)
     return "\n".join(parts)
+
+
+def enabled_inputs(at: AppTest) -> list[tuple[str, str]]:
+    """Return (kind, label) of every widget the last run drew that a person could use."""
+    found: list[tuple[str, str]] = []
+
+    def walk(node: Any) -> None:
+        proto = getattr(node, "proto", None)
+        if proto is not None and hasattr(proto, "disabled") and not proto.disabled:
+            label = getattr(proto, "label", "") or getattr(proto, "id", "")
+            found.append((type(proto).__name__, str(label)))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return found
