@@ -64,7 +64,13 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "streamlit": importlib.metadata.version("streamlit"),
         "chromium": browser.chromium_version(),
+        "load average at start (1, 5, 15 min)": load_average(),
     }
+
+
+def load_average() -> str:
+    """Return the 1, 5 and 15-minute load averages, to show how busy the machine was."""
+    return " ".join(Path("/proc/loadavg").read_text(encoding="utf-8").split()[:3])
 
 
 def run_benchmark(name: str, arguments: list[str]) -> tuple[bool, str, float]:
@@ -160,6 +166,7 @@ def main() -> None:
     chosen = [name for name in SECTIONS if name in args.only.split(",")]
     about = machine()
     outcomes = {name: run_benchmark(name, arguments[name]) for name in chosen}
+    about["load average at end (1, 5, 15 min)"] = load_average()
     text = report(about, outcomes, args.quick)
     print("\n" + text)
     REPORT.write_text(text, encoding="utf-8")

@@ -63,6 +63,22 @@ def rss_mb(pid: int) -> float:
     return total_kb / 1024
 
 
+def open_connections(port: int) -> int:
+    """Return how many established TCP connections the server holds on port (its sessions)."""
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            local_port = int(fields[1].rsplit(":", 1)[1], 16)
+            if local_port == port and fields[3] == "01":  # 01 = ESTABLISHED
+                count += 1
+    return count
+
+
 def open_session(context: BrowserContext, url: str) -> Page:
     """Open one page (one Streamlit session) and wait until its first run is over."""
     page = context.new_page()
@@ -74,6 +90,7 @@ def open_session(context: BrowserContext, url: str) -> Page:
 def measure(counts: list[int], path: str, activity: int) -> dict[str, Any]:
     """Open sessions up to each count in turn and read the server's RSS at each."""
     readings: dict[str, float] = {}
+    connections: dict[str, int] = {}
     with tempfile.TemporaryDirectory(prefix="pathfinder-memory-") as directory:
         url = seeded_database(Path(directory), activity)
         with running_server(ROOT / "dashboard.py", url) as server, sync_playwright() as pw:
@@ -91,6 +108,7 @@ def measure(counts: list[int], path: str, activity: int) -> dict[str, Any]:
                         pages.append(open_session(context, server.url + path))
                     time.sleep(SETTLE_S)
                     readings[str(count)] = rss_mb(server.process.pid)
+                    connections[str(count)] = open_connections(server.port)
                 context.close()
             finally:
                 browser.close()
@@ -100,6 +118,7 @@ def measure(counts: list[int], path: str, activity: int) -> dict[str, Any]:
         "path": path,
         "activity_rows": activity,
         "rss_mb": readings,
+        "server_connections": connections,
         "per_extra_session_mb": per_session,
         "sessions": "Chromium pages (one browser, one context), each left open",
     }
@@ -108,11 +127,13 @@ def measure(counts: list[int], path: str, activity: int) -> dict[str, Any]:
 def markdown(results: dict[str, Any]) -> str:
     """Return the readings as a Markdown table with the per-session verdict."""
     readings = results["rss_mb"]
+    connections = results.get("server_connections", {})
     lines = [
-        f"| open sessions on {results['path']} | server RSS |",
-        "|---:|---:|",
+        f"| open sessions on {results['path']} | server RSS | established connections |",
+        "|---:|---:|---:|",
         *(
-            f"| {count if count != '0' else '0 (after warm-up)'} | {mb:.1f} MiB |"
+            f"| {count if count != '0' else '0 (after warm-up)'} | {mb:.1f} MiB "
+            f"| {connections.get(count, '-')} |"
             for count, mb in readings.items()
         ),
     ]
