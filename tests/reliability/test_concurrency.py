@@ -12,7 +12,7 @@ from tests.reliability.harness import Zygote
 
 PROCESSES = 4
 THREADS = 5
-ROUNDS = 24
+ROUNDS = 16
 
 
 def logged_statuses(engine: Engine, profile_id: int) -> Counter[tuple[str, str]]:

@@ -355,7 +355,7 @@ def valid_states(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-@EXAMPLES
+@settings(EXAMPLES, max_examples=60)
 @given(state=valid_states())
 def test_export_then_import_round_trips_any_valid_state(
     engine: Engine, state: dict[str, Any]
