@@ -12,8 +12,11 @@ from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
 from pathfinder import store
-from pathfinder.ui.identity import INVALID_SHARE_MESSAGE
-from tests.hosted.conftest import dump, page_text, signed_in
+from pathfinder.content import load_content
+from pathfinder.ui.identity import INVALID_SHARE_MESSAGE, Identity
+from pathfinder.ui.resources import Learner
+from pathfinder.ui.settings_view import case_studies_builder, report_builder
+from tests.hosted.conftest import dump, enabled_inputs, page_text, signed_in
 
 
 def _owner(engine: Engine) -> int:
@@ -90,3 +93,40 @@ def test_unusable_links_get_one_plain_message(
     assert [e.value for e in at.error] == [INVALID_SHARE_MESSAGE]
     assert "share" not in at.query_params
     assert "secret" not in page_text(at)
+
+
+def test_owner_chooses_which_case_studies_a_viewer_sees(
+    open_app: Callable[..., AppTest], app_engine: Engine
+) -> None:
+    """The case-studies toggle marks a study shared; only then does the viewer see it."""
+    owner = _owner(app_engine)
+    study = store.create_case_study(app_engine, owner, "Churn dashboard", {})
+    _id, token = store.create_share_link(app_engine, owner, "mentor")
+    assert "Churn dashboard" not in page_text(open_app(share=token, page="pages/case_studies.py"))
+    at = open_app(signed_in("owner-a", "Ann"), page="pages/case_studies.py")
+    at.toggle(key=f"cs-{study}-shared").set_value(True).run()
+    assert store.get_case_study(app_engine, owner, study).shared is True
+    viewer = open_app(share=token, page="pages/case_studies.py")
+    assert "Churn dashboard" in page_text(viewer)
+    assert not viewer.text_input  # preview only: no editor for a viewer
+
+
+def test_settings_offers_the_report_and_case_study_downloads(
+    open_app: Callable[..., AppTest], app_engine: Engine
+) -> None:
+    """Settings offers the HTML report and the case-study Markdown to the owner."""
+    at = open_app(signed_in("owner-a", "Ann"), page="pages/settings.py")
+    labels = [str(w) for w in enabled_inputs(at)]
+    assert any("Progress report (HTML)" in label for label in labels)
+    assert any("Case studies (Markdown)" in label for label in labels)
+
+
+def test_report_and_markdown_builders_read_the_owners_data(app_engine: Engine) -> None:
+    """The settings downloads build the owner's HTML report and case-study Markdown on click."""
+    owner = _owner(app_engine)
+    store.create_case_study(app_engine, owner, "Churn dashboard", {"problem": "Users leave"})
+    me = Learner(app_engine, owner, identity=Identity("oidc", display_name="Ann"))
+    c = load_content()
+    html_text = report_builder(me, c)()
+    assert "<h1>Progress report of Ann</h1>" in html_text
+    assert case_studies_builder(me, c)().startswith("# Churn dashboard")

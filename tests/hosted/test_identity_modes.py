@@ -1,0 +1,80 @@
+"""Identity modes: local, OpenID Connect sign-in, and an authenticating reverse proxy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from sqlalchemy.engine import Engine
+from streamlit import config
+from streamlit.testing.v1 import AppTest
+
+from pathfinder import store
+from tests.hosted.conftest import ANONYMOUS, dump, page_text, signed_in
+
+HEADER = "X-Forwarded-User"
+
+
+@pytest.fixture
+def behind_proxy() -> Iterator[None]:
+    """Configure server.trustedUserHeaders as a deployment behind a proxy would."""
+    previous = config.get_option("server.trustedUserHeaders")
+    config.set_option("server.trustedUserHeaders", {HEADER: "user"})
+    yield
+    config.set_option("server.trustedUserHeaders", previous)
+
+
+def _profiles(engine: Engine) -> set[tuple[str, str]]:
+    return {(row[1], row[2]) for row in dump(engine)["profiles"]}
+
+
+def test_local_mode_needs_no_login(open_app: Callable[..., AppTest], app_engine: Engine) -> None:
+    """Without [auth] or proxy headers the app opens on the one local profile."""
+    at = open_app()
+    assert at.title[0].value == "Your path to data product management"
+    assert not [b for b in at.button if b.label == "Log in"]
+    assert _profiles(app_engine) == {("local", "default")}
+
+
+def test_signed_in_user_gets_a_profile_keyed_by_issuer_and_subject(
+    open_app: Callable[..., AppTest], app_engine: Engine
+) -> None:
+    """The first sign-in creates a profile for (iss, sub) with the display name, not the email."""
+    at = open_app(signed_in("subject-1", "Dana"))
+    assert "Signed in as Dana" in at.sidebar.caption[1].value
+    assert [b.label for b in at.sidebar.button] == ["Log out"]
+    rows = dump(app_engine)["profiles"]
+    assert [(r[1], r[2], r[3]) for r in rows] == [("https://idp.example", "subject-1", "Dana")]
+    assert "same@example.com" not in repr(rows)
+
+
+def test_proxy_user_gets_a_profile_keyed_by_the_header(
+    behind_proxy: None, open_app: Callable[..., AppTest], app_engine: Engine
+) -> None:
+    """Behind a proxy, the first trusted header's value names the profile."""
+    at = open_app({"user": "alice"}, page="pages/case_studies.py")
+    at.button(key="cs-new").click().run()
+    bob = open_app({"user": "bob"}, page="pages/case_studies.py")
+    assert "Untitled case study" not in page_text(bob)
+    issuer = "header:x-forwarded-user"
+    assert _profiles(app_engine) == {(issuer, "alice"), (issuer, "bob")}
+    alice = store.ensure_profile(app_engine, issuer, "alice")
+    assert store.list_case_studies(app_engine, alice)["title"].tolist() == ["Untitled case study"]
+
+
+def test_proxy_request_without_the_header_sees_nothing(
+    behind_proxy: None, open_app: Callable[..., AppTest], app_engine: Engine
+) -> None:
+    """A request the proxy did not identify gets a notice, no data and no profile."""
+    at = open_app({"user": None})
+    assert "did not come with a signed-in user" in at.warning[0].value
+    assert not at.button
+    assert _profiles(app_engine) == set()
+
+
+def test_anonymous_visitor_creates_no_profile(
+    open_app: Callable[..., AppTest], app_engine: Engine
+) -> None:
+    """Opening a hosted deployment without signing in writes nothing."""
+    open_app(ANONYMOUS)
+    assert _profiles(app_engine) == set()
