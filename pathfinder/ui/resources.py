@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import streamlit as st
 from sqlalchemy.engine import Engine, make_url
 
-from pathfinder import charts, store
+from pathfinder import charts, hosting, store
 from pathfinder.charts import Chart
 from pathfinder.content import Content, ContentError, load_content
 from pathfinder.ui.access import gate_for
@@ -79,6 +79,10 @@ def database_url() -> str:
         st.error(f"The database settings cannot be used. {error}", icon=":material/settings:")
         st.stop()
         raise
+    problem = hosting.storage_problem(url, required=hosting.durable_storage_required())
+    if problem is not None:
+        st.error(problem, icon=":material/database:")
+        st.stop()
     # A plain string (password included) is the cache key: the engine is per database.
     return url.render_as_string(hide_password=False)
 
