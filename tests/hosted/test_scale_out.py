@@ -1,0 +1,157 @@
+"""Scale-out: two real Streamlit servers on different ports share one PostgreSQL database.
+
+A tick made in a real browser on the first server is stored, and the second server,
+started independently on another port, shows it. Skipped only without
+PATHFINDER_TEST_POSTGRES_URL (and CI turns any skip into a failure).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy.engine import URL
+
+from pathfinder import store
+from pathfinder.content import load_content
+from tests.conftest import postgres_schema_url
+from tests.hosted.conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+            return r.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@contextmanager
+def streamlit_server(database_url: URL, log: Path) -> Iterator[int]:
+    """Run `streamlit run dashboard.py` on a free port against `database_url`; yield the port."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "PATHFINDER_DATABASE_URL": database_url.render_as_string(hide_password=False),
+    }
+    env.pop("PATHFINDER_REQUIRE_DURABLE", None)
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "dashboard.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    with log.open("w") as out:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 60
+            while not _healthy(port):
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"server did not start:\n{log.read_text()[-2000:]}")
+                time.sleep(0.2)
+            yield port
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    """Launch Debian's Chromium headless."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _plan(page: Page, port: int, step: str) -> None:
+    page.goto(f"http://127.0.0.1:{port}/plan")
+    page.locator(f".st-key-done-{step}").wait_for(timeout=30_000)
+
+
+@pytest.mark.postgres
+@pytest.mark.browser
+def test_a_tick_on_one_server_is_seen_on_the_other(browser: Browser, tmp_path: Path) -> None:
+    """Two servers on one PostgreSQL: a tick through server A shows as ticked on server B."""
+    step = str(load_content().steps["id"].iloc[0])
+    with ExitStack() as stack:
+        url = stack.enter_context(postgres_schema_url())
+        first = stack.enter_context(streamlit_server(url, tmp_path / "first.log"))
+        second = stack.enter_context(streamlit_server(url, tmp_path / "second.log"))
+        assert first != second
+        assert _healthy(first)
+        assert _healthy(second)
+
+        page_a = browser.new_page()
+        _plan(page_a, first, step)
+        page_a.locator(f".st-key-done-{step} label").click()
+
+        engine = store.create_store_engine(url)
+        stack.callback(engine.dispose)
+        profile = store.local_profile_id(engine)
+        deadline = time.monotonic() + 20
+        while True:
+            progress = store.item_progress(engine, profile)
+            done = progress.loc[progress["item_id"] == step, "status"].tolist()
+            if done == ["done"] or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert done == ["done"], "the tick on the first server was not stored"
+
+        page_b = browser.new_page()
+        _plan(page_b, second, step)
+        checkbox = page_b.locator(f".st-key-done-{step} input[type=checkbox]")
+        assert checkbox.is_checked()
+
+        # And back: a change through the second server reaches the first.
+        page_b.locator(f".st-key-done-{step} label").click()
+        deadline = time.monotonic() + 20
+        while store.item_progress(engine, profile).set_index("item_id").at[step, "status"] != (
+            "not-started"
+        ):
+            assert time.monotonic() < deadline, "the untick on the second server was not stored"
+            time.sleep(0.2)
+        page_a.reload()
+        page_a.locator(f".st-key-done-{step}").wait_for(timeout=30_000)
+        assert not page_a.locator(f".st-key-done-{step} input[type=checkbox]").is_checked()
