@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -78,3 +79,30 @@ def test_anonymous_visitor_creates_no_profile(
     """Opening a hosted deployment without signing in writes nothing."""
     open_app(ANONYMOUS)
     assert _profiles(app_engine) == set()
+
+
+def _import(at: AppTest, document: dict[str, object]) -> None:
+    raw = json.dumps(document).encode()
+    at.file_uploader(key="import-file").set_value(("p.json", raw, "application/json")).run()
+    at.button(key="import-go").click().run()
+
+
+def test_an_import_file_cannot_name_another_profile(
+    open_app: Callable[..., AppTest], app_engine: Engine
+) -> None:
+    """An import always lands in the importer's profile; a file naming a profile is refused."""
+    step = "take-pm-foundations-course"
+    bo = store.ensure_profile(app_engine, "https://idp.example", "owner-b", "Bo")
+    store.set_status(app_engine, bo, step, "in-progress")
+    exported = store.export_profile(app_engine, bo)
+    exported["items"][0]["status"] = "done"
+    before_bo = store.item_progress(app_engine, bo)
+    at = open_app(signed_in("owner-a", "Ann"), page="pages/settings.py")
+    naming_bo = {**exported, "profile_id": bo, "subject": "owner-b"}
+    _import(at, naming_bo)
+    assert any("nothing changed" in e.value for e in at.error)
+    _import(at, exported)
+    assert any("Imported" in s.value for s in at.success)  # into Ann's own profile
+    ann = store.ensure_profile(app_engine, "https://idp.example", "owner-a", "Ann")
+    assert store.item_progress(app_engine, ann)["status"].tolist() == ["done"]
+    assert store.item_progress(app_engine, bo).equals(before_bo)
