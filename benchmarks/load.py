@@ -62,6 +62,7 @@ SERVER_START_TIMEOUT_S = 120.0
 class SessionResult:
     """What one session did and saw."""
 
+    loaded: bool = False  # the first page load finished
     held: bool = False
     errors: list[str] = field(default_factory=list)
     surfaced: list[str] = field(default_factory=list)
@@ -77,6 +78,7 @@ class Report:
     sessions: int
     seconds: float
     backend: str
+    loaded: int
     held: int
     errors: int
     surfaced: int
@@ -185,6 +187,7 @@ async def one_session(
             finally:
                 loaded.put_nowait(seed)
             steps = sorted(session.boxes)[:TICKED_STEPS]
+            result.loaded = True
             if problems or not steps:
                 result.errors.append(f"first load: {problems or 'no plan checkboxes'}")
                 return result
@@ -345,6 +348,7 @@ def measure(
         sessions=sessions,
         seconds=seconds,
         backend="postgresql" if postgres_url else "sqlite",
+        loaded=sum(r.loaded for r in results),
         held=sum(r.held for r in results),
         errors=len(errors),
         surfaced=sum(len(r.surfaced) for r in results),
