@@ -49,16 +49,18 @@ def pytest_runtest_makereport(
     return report
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: while Playwright's sync driver runs, no other test in the
+# process can start one (tests/hosted starts its own), so it stops when this folder is done.
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
-    """Start Playwright's sync driver once for the run."""
+    """Start Playwright's sync driver once for this folder's tests."""
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    """Launch Debian's Chromium once for the run (fails loudly when it is missing)."""
+    """Launch Debian's Chromium once for this folder (fails loudly when it is missing)."""
     chromium = launch_chromium(playwright)
     yield chromium
     chromium.close()
@@ -79,7 +81,7 @@ def _start(db: Path, log: Path) -> StreamlitServer:
     return server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
     """Run one dashboard server for the tests that can share a database (one step each)."""
     directory = tmp_path_factory.mktemp("e2e-shared")
