@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
 from pathfinder.store.engine import reading, writing
 from pathfinder.store.errors import StoreConfigError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported only when a database actually needs upgrading: importing it costs
+# about a second of every cold start, and nearly every start finds the schema current.
+HEAD_REVISION = "0003"  # the newest file in migrations/versions; a test keeps them equal
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 # Any constant works; it only has to be the same in every process that migrates.
 _MIGRATION_LOCK_KEY = 0x70617468  # "path"
@@ -21,6 +24,8 @@ _MIGRATION_LOCK_KEY = 0x70617468  # "path"
 
 def alembic_config() -> Config:
     """Return an Alembic config pointing at the packaged migrations (no alembic.ini needed)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("path_separator", "os")
@@ -29,12 +34,16 @@ def alembic_config() -> Config:
 
 def current_revision(engine: Engine) -> str | None:
     """Return the database's schema revision, or None for an empty database."""
+    from alembic.runtime.migration import MigrationContext
+
     with reading(engine) as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
 def head_revision() -> str:
-    """Return the newest revision this code knows."""
+    """Return the newest revision this code knows, as Alembic reads it from the files."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     if head is None:  # pragma: no cover - the package always ships revisions
         raise RuntimeError("no migrations found")
@@ -43,6 +52,11 @@ def head_revision() -> str:
 
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Upgrade the schema to revision; cheap and safe to call when already there."""
+    if revision == "head" and _stored_revision(engine) == HEAD_REVISION:
+        return  # the common case at every start: one small read, no Alembic import, no DDL
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     config = alembic_config()
     script = ScriptDirectory.from_config(config)
     target = script.get_current_head() if revision == "head" else revision
@@ -61,3 +75,12 @@ def migrate(engine: Engine, revision: str = "head") -> None:
             conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_MIGRATION_LOCK_KEY)))
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
+
+
+def _stored_revision(engine: Engine) -> str | None:
+    """Read the schema revision recorded in the database without importing Alembic."""
+    with reading(engine) as conn:
+        if not sa.inspect(conn).has_table("alembic_version"):
+            return None
+        value = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+        return None if value is None else str(value)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -160,3 +163,28 @@ def test_a_database_from_a_newer_app_is_refused(engine: Engine) -> None:
         conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
     with pytest.raises(StoreConfigError, match="newer version"):
         migrate(engine)
+
+
+def test_head_constant_matches_the_newest_migration() -> None:
+    """HEAD_REVISION names the newest migration file, so the fast path never skips one."""
+    from pathfinder.store.migrate import HEAD_REVISION
+
+    assert head_revision() == HEAD_REVISION
+
+
+def test_start_at_head_does_not_import_alembic(tmp_path: Path) -> None:
+    """A start on a current database skips Alembic entirely (it costs a second of cold start)."""
+    url = f"sqlite:///{tmp_path / 'fast.db'}"
+    code = (
+        "import sys\n"
+        "from pathfinder import store\n"
+        f"engine = store.create_store_engine({url!r})\n"
+        "store.migrate(engine)\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    second = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert first.stdout.strip() == "True"  # an empty database is upgraded with Alembic
+    assert second.stdout.strip() == "False"
