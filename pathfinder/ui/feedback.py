@@ -26,7 +26,7 @@ def attempt(action: Callable[[], Any], *, saved: str | None = None, conflict_key
     """Run a store write and return whether it was saved; failures become queued messages.
 
     Callbacks run before the page script, so anything they drew would land above the
-    page; queued messages are drawn by `show_pending()` in the shared frame instead.
+    page; queued messages are drawn by `show_pending()` (from `learner()`, before any read).
     A conflict is also kept under `conflict_key` so the page can show both texts.
     """
     try:
@@ -63,10 +63,17 @@ def clear_conflict(key: str) -> None:
     st.session_state.get(_CONFLICTS, {}).pop(key, None)
 
 
-def show_pending() -> None:
-    """Draw the messages queued by callbacks since the last rerun."""
+def show_pending() -> bool:
+    """Draw the messages queued by callbacks since the last rerun.
+
+    Returns whether one of them said the store is unavailable, so the run's failing reads
+    need not add a second banner saying the same.
+    """
+    told_unavailable = False
     for kind, text in st.session_state.pop(_PENDING, []):
         if kind == "unavailable":
             st.warning(text, icon=":material/cloud_off:")
+            told_unavailable = True
         else:
             st.error(text, icon=":material/sync_problem:")
+    return told_unavailable

@@ -5,13 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from pathfinder.ui.access import sidebar_identity
-from pathfinder.ui.feedback import show_pending
 from pathfinder.ui.identity import Identity
 from pathfinder.ui.resources import content, database_url, describe_store
 
 
 def page_frame(who: Identity | None = None) -> None:
-    """Draw the sidebar and any messages left by the last interaction."""
+    """Draw the sidebar (messages left by the last interaction are drawn by `learner()`)."""
     episode = content().episode
     with st.sidebar:
         st.caption(
@@ -22,4 +21,3 @@ def page_frame(who: Identity | None = None) -> None:
             sidebar_identity(who)
         if who is None or who.kind in {"local", "oidc", "header"}:
             st.caption(describe_store(database_url()))
-    show_pending()

@@ -11,7 +11,7 @@ from pathfinder import charts, hosting, store
 from pathfinder.charts import Chart
 from pathfinder.content import Content, ContentError, load_content
 from pathfinder.ui.access import gate_for
-from pathfinder.ui.feedback import store_problem
+from pathfinder.ui.feedback import show_pending, store_problem
 from pathfinder.ui.identity import Identity, current_identity, profile_id_for, trusted_header
 
 
@@ -116,19 +116,26 @@ def learner() -> Learner | None:
     if gate is not None:
         gate()
         st.stop()
+    # Messages from the last interaction come first, before any read: a save that failed
+    # because the store is away already says so, and the reads need not say it again.
+    told = show_pending()
     if engine is None:
-        store_problem(problem)
+        if not told:
+            store_problem(problem)
         return None
     try:
         profile_id = profile_id_for(engine, who)
     except store.StoreUnavailable as error:
-        store_problem(error)
+        if not told:
+            store_problem(error)
         return None
     if profile_id is None:  # pragma: no cover - every identity that sees data has a profile
         return None
     if who.read_only:
-        return Learner(store.read_only(engine), profile_id, read_only=True, identity=who)
-    return Learner(engine=engine, profile_id=profile_id, identity=who)
+        return Learner(
+            store.read_only(engine), profile_id, read_only=True, identity=who, warned=told
+        )
+    return Learner(engine=engine, profile_id=profile_id, identity=who, warned=told)
 
 
 def describe_store(url: str) -> str:

@@ -76,7 +76,7 @@ def live_through_outage(at: AppTest, cut: object, restore: object, direct: URL |
     at.checkbox(key=f"done-{OTHER_STEP}").check().run()
     assert_content_shown(at)
     assert any("can't be saved" in b for b in banners(at)), banners(at)
-    assert len(banners(at)) <= 2, banners(at)  # see the xfail test below for the second
+    assert len(banners(at)) == 1, banners(at)
     at.text_area(key=NOTE).input("typed while the database was away").run()
     assert_content_shown(at)
     assert at.text_area(key=NOTE).value == "typed while the database was away"
@@ -125,12 +125,6 @@ def test_postgres_outage_shows_a_banner_keeps_typed_text_and_recovers(
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(
-    strict=True,
-    reason="UI (feedback.py/data.py, not this test's owner): a tick during an outage shows "
-    "two banners on the same run, 'can't be loaded' from the page's reads and 'can't be "
-    "saved' from the callback; one banner that says progress can't be saved would do",
-)
 def test_a_failed_save_during_an_outage_shows_a_single_banner(
     proxied_postgres: tuple[TcpProxy, URL], monkeypatch: pytest.MonkeyPatch
 ) -> None:
