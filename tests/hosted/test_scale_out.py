@@ -7,10 +7,6 @@ PATHFINDER_TEST_POSTGRES_URL (and CI turns any skip into a failure).
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -23,26 +19,11 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy.engine import URL
 
+from benchmarks.browser import launch_chromium, running_server
 from pathfinder import store
 from pathfinder.content import load_content
 from tests.conftest import postgres_schema_url
 from tests.hosted.conftest import ROOT
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _healthy(port: int) -> bool:
@@ -56,52 +37,16 @@ def _healthy(port: int) -> bool:
 @contextmanager
 def streamlit_server(database_url: URL, log: Path) -> Iterator[int]:
     """Run `streamlit run dashboard.py` on a free port against `database_url`; yield the port."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PATHFINDER_DATABASE_URL": database_url.render_as_string(hide_password=False),
-    }
-    env.pop("PATHFINDER_REQUIRE_DURABLE", None)
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "dashboard.py"),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--server.fileWatcherType",
-        "none",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    with log.open("w") as out:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 60
-            while not _healthy(port):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"server did not start:\n{log.read_text()[-2000:]}")
-                time.sleep(0.2)
-            yield port
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+    url = database_url.render_as_string(hide_password=False)
+    with running_server(ROOT / "dashboard.py", database_url=url, log_path=log) as server:
+        yield server.port
 
 
 @contextmanager
 def chromium() -> Iterator[Browser]:
     """Launch Debian's Chromium headless."""
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         try:
             yield browser
         finally:
