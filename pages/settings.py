@@ -66,7 +66,7 @@ left.download_button(
 )
 right.download_button(
     "Plan (CSV)",
-    domain.plan_csv(plan),
+    lambda: domain.plan_csv(plan),  # built only when clicked
     file_name="pathfinder-plan.csv",
     mime="text/csv",
     icon=":material/table:",
