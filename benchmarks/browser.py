@@ -12,7 +12,6 @@ Writes benchmarks/results/browser.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import signal
@@ -27,11 +26,12 @@ import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+from benchmarks.output import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "browser.json"
@@ -389,19 +389,7 @@ def main() -> None:
     args = parser.parse_args()
     results = run(args.runs, args.cold_runs, args.activity)
     print(markdown(results))
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "measured_at": datetime.now(UTC).isoformat(),
-                "chromium": chromium_version(),
-                "results": results,
-            },
-            indent=2,
-        ),
-        encoding="utf-8",
-    )
-    print(f"\nResults written to {RESULTS}")
+    write_results(RESULTS, {"chromium": chromium_version(), "results": results})
 
 
 if __name__ == "__main__":

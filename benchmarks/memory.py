@@ -13,10 +13,8 @@ Writes benchmarks/results/memory.json.
 from __future__ import annotations
 
 import argparse
-import json
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +28,7 @@ from benchmarks.browser import (
     seeded_database,
     wait_for_run,
 )
+from benchmarks.output import write_results
 
 RESULTS = ROOT / "benchmarks" / "results" / "memory.json"
 PER_SESSION_TARGET_MB = 2.0
@@ -157,19 +156,7 @@ def main() -> None:
     counts = sorted(int(n) for n in args.sessions.split(","))
     results = measure(counts, args.path, args.activity)
     print(markdown(results))
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "measured_at": datetime.now(UTC).isoformat(),
-                "chromium": chromium_version(),
-                "results": results,
-            },
-            indent=2,
-        ),
-        encoding="utf-8",
-    )
-    print(f"\nResults written to {RESULTS}")
+    write_results(RESULTS, {"chromium": chromium_version(), "results": results})
 
 
 if __name__ == "__main__":
