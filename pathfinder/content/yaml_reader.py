@@ -14,7 +14,15 @@ from pathfinder.content.errors import ContentError
 LINE_KEY = "__line__"
 
 
-class _ContentLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (the wheels are): it reads the content
+# about ten times faster than the pure-Python one, with the same line marks and errors.
+try:
+    from yaml import CSafeLoader as _SafeBase
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _SafeBase  # type: ignore[assignment]
+
+
+class _ContentLoader(_SafeBase):
     """A safe YAML loader tuned for hand-edited content files."""
 
 
