@@ -14,6 +14,32 @@ from pathfinder.ui.access import gate_for
 from pathfinder.ui.feedback import show_pending, store_problem
 from pathfinder.ui.identity import Identity, current_identity, profile_id_for, trusted_header
 
+_ROUTED = "_pathfinder_routed"
+
+
+def _through_the_router() -> None:
+    """Rerun through dashboard.py when Streamlit ran this page file on its own.
+
+    Until some session has run the router's `st.navigation`, Streamlit treats an app with
+    a `pages/` folder as an old-style multipage app: a first visitor who opens a deep link
+    such as /plan gets that page file run alone, with file names in the sidebar and
+    without the frame. Streamlit keeps that choice in one process-wide flag (not public
+    API; looked up defensively), which `st.navigation` itself clears. Clearing it here and
+    rerunning sends this and every later run through the router, on the same address.
+    Only a session's first run is rerun: a later one may carry a click that a rerun
+    would drop (AppTest sets the flag again before each of its runs).
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # pragma: no cover - a Streamlit without the flag has no such mode
+        return
+    first_run = _ROUTED not in st.session_state
+    st.session_state[_ROUTED] = True
+    if getattr(PagesManager, "uses_pages_directory", False):
+        PagesManager.uses_pages_directory = False
+        if first_run:
+            st.rerun()
+
 
 @st.cache_resource(show_spinner=False)
 def _cached_content() -> Content:
@@ -24,6 +50,7 @@ def _cached_content() -> Content:
 
 def content() -> Content:
     """Return the validated content, or stop the page with the editor's error message."""
+    _through_the_router()
     try:
         return _cached_content()
     except ContentError as error:
@@ -107,6 +134,7 @@ def learner() -> Learner | None:
     data even when it runs without the router. A share-link viewer gets the owner's
     profile through a read-only engine: the store itself refuses every write.
     """
+    _through_the_router()
     try:
         engine = _engine_for(database_url())
     except store.StoreUnavailable as error:
