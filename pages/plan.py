@@ -8,6 +8,7 @@ from pathfinder import domain
 from pathfinder.ui.plan_view import (
     STATUS_LABELS,
     filter_options,
+    focus_track,
     plan_snapshot,
     render_reset_all,
     render_retired,
@@ -20,8 +21,9 @@ st.title("Learning plan")
 c = content()
 me = learner()
 st.caption(
-    "Tick a step when it is done; it is saved at once. Open a step for the why, "
-    "the resources and your own notes."
+    "Tick a step when it is done; it is saved at once. The track of your next step is "
+    "open; open any other to see its steps, and a step for the why, the resources and "
+    "your own notes."
 )
 
 lessons = st.expander(
@@ -52,8 +54,16 @@ with st.expander("Filter steps", icon=":material/filter_list:"):
     )
 
 snapshot = plan_snapshot(me)
+focus = focus_track(snapshot)
 for track_id in chosen_tracks or list(tracks):
-    render_track(me, track_id, snapshot, statuses=chosen_statuses, skill_id=chosen_skill)
+    render_track(
+        me,
+        track_id,
+        snapshot,
+        statuses=chosen_statuses,
+        skill_id=chosen_skill,
+        open_at_start=track_id == focus,
+    )
 render_retired(snapshot, show_notes=me is not None and not me.read_only)
 snapshot.fresh = False  # later fragment reruns read the store again
 

@@ -29,6 +29,7 @@ BASIS_LABELS = {
     "host-summary": "the host's summary",
 }
 RESET_WORD = "RESET"
+FOCUS_TRACK = "plan-focus-track"
 
 
 def filter_options(c: Content) -> tuple[dict[str, str], dict[str, str]]:
@@ -74,6 +75,7 @@ class PlanSnapshot:
     progress: pd.DataFrame
     steps: dict[str, list[dict[str, Any]]]
     tracks: dict[str, dict[str, Any]]
+    next_track: str | None  # the track of the step to work on next, if any is left
     fresh: bool = True
 
 
@@ -86,7 +88,25 @@ def plan_snapshot(learner: Learner | None) -> PlanSnapshot:
     for step in records(plan):  # one conversion, not one per track
         steps.setdefault(str(step["track_id"]), []).append(step)
     per_track = {str(row["track_id"]): row for row in records(domain.track_progress(plan))}
-    return PlanSnapshot(progress=progress, steps=steps, tracks=per_track)
+    upcoming = domain.next_steps(plan, 1)["track_id"].tolist()
+    return PlanSnapshot(
+        progress=progress,
+        steps=steps,
+        tracks=per_track,
+        next_track=str(upcoming[0]) if upcoming else None,
+    )
+
+
+def focus_track(snapshot: PlanSnapshot) -> str | None:
+    """Return the track whose steps are open when the page opens: where the next step is.
+
+    Chosen once per session, so ticking the last step of a track never snaps it shut
+    (an expander's open state is tied to its `expanded` default).
+    """
+    if FOCUS_TRACK not in st.session_state:
+        st.session_state[FOCUS_TRACK] = snapshot.next_track
+    chosen = st.session_state[FOCUS_TRACK]
+    return chosen if isinstance(chosen, str) else None
 
 
 @st.fragment
@@ -97,8 +117,14 @@ def render_track(
     *,
     statuses: Sequence[str],
     skill_id: str | None,
+    open_at_start: bool = False,
 ) -> None:
-    """Draw one track: its progress, bulk actions, and a checklist item per step."""
+    """Draw one track: its progress, bulk actions, and a checklist item per step.
+
+    The steps sit in a lazy expander, open at the start only for the track where the next
+    step is; the others show their progress and build their steps once opened. With a
+    filter on, every track shows its matching steps at once.
+    """
     # A tick inside this fragment reruns only the fragment, not the page frame, so the
     # messages its callbacks left are drawn here, next to the step that was changed.
     show_pending()
@@ -117,6 +143,32 @@ def render_track(
         f"{domain.format_hours(float(summary['done_hours']))} of "
         f"{domain.format_hours(float(summary['planned_hours']))}",
     )
+    filtering = bool(statuses) or skill_id is not None
+    if filtering:
+        shown_in = st.container()
+    else:
+        shown_in = st.expander(
+            f"{len(track_steps)} steps",
+            expanded=open_at_start,
+            icon=":material/checklist:",
+            key=f"track-steps-{track_id}",
+            on_change="rerun",
+        )
+        if not shown_in.open:
+            return
+    with shown_in:
+        _render_track_steps(learner, c, layout, track_id, track_steps, statuses, skill_id)
+
+
+def _render_track_steps(
+    learner: Learner | None,
+    c: Content,
+    layout: PlanLayout,
+    track_id: str,
+    track_steps: list[dict[str, Any]],
+    statuses: Sequence[str],
+    skill_id: str | None,
+) -> None:
     if learner is not None and not learner.read_only:
         # Lazy: the bulk buttons are only built when the menu is opened.
         menu = st.popover(

@@ -76,6 +76,12 @@ def tick(page: Page, title: str) -> None:
     wait_for_run(page)
 
 
+def open_track(page: Page, track_id: str) -> None:
+    """Open a track's lazy list of steps (only the next step's track opens by itself)."""
+    page.locator(f".st-key-track-steps-{track_id} summary").click()
+    wait_for_run(page)
+
+
 def open_details(page: Page, step_id: str) -> Locator:
     """Open a step's lazy details expander and return the step's container."""
     box = step_box(page, step_id)

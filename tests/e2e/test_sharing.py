@@ -10,9 +10,10 @@ from playwright.sync_api import Page, expect
 from benchmarks.browser import StreamlitServer, wait_for_run
 from pathfinder import store
 from pathfinder.ui.identity import INVALID_SHARE_MESSAGE
-from tests.e2e.test_dashboard import checkbox, engine_on
+from tests.e2e.test_dashboard import checkbox, engine_on, open_track
 
 SHARED_STEP = ("learn-sql", "Learn SQL well enough to get and check data")
+SHARED_TRACK = "data-foundations"  # not the owner's next step's track: the viewer opens it
 # Inputs a viewer may still use: they change what is shown, never what is stored.
 VIEWER_ALLOWED = '[data-testid="stMultiSelect"], [data-testid="stSelectbox"]'
 
@@ -29,6 +30,8 @@ def test_share_link_opens_read_only_and_a_revoked_one_shows_the_plain_message(
 
     page.goto(f"{server.url}/plan?share={token}")
     wait_for_run(page)
+    expect(checkbox(page, SHARED_STEP[1])).to_have_count(0)  # its track starts closed
+    open_track(page, SHARED_TRACK)  # looking around is allowed; nothing is written
     expect(checkbox(page, SHARED_STEP[1])).to_be_checked()
     expect(page).not_to_have_url(f"*{token}*")  # taken out of the address bar once accepted
     assert token not in page.url

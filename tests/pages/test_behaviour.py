@@ -146,6 +146,45 @@ def test_filters_narrow_the_checklist(open_page: OpenPage, engine: Engine, profi
     assert shown == [f"done-{FIRST_STEP['id']}"]
 
 
+def _track_boxes(track_id: str) -> list[str]:
+    steps = CONTENT.steps.loc[CONTENT.steps["track_id"] == track_id, "id"]
+    return [f"done-{step_id}" for step_id in steps]
+
+
+def test_the_track_of_the_next_step_opens_and_others_open_on_demand(
+    open_page: OpenPage, engine: Engine, profile_id: int
+) -> None:
+    """Only the track holding the next step shows its checkboxes; another opens when asked."""
+    first_track, second_track = CONTENT.tracks["id"].iloc[0], CONTENT.tracks["id"].iloc[1]
+    for box in _track_boxes(first_track):  # the first track is finished...
+        store.set_status(engine, profile_id, box.removeprefix("done-"), "done")
+    at = open_page("pages/plan.py")
+    # ...so the next step, and the open track, is the second one.
+    assert [c.key for c in at.checkbox] == _track_boxes(second_track)
+    assert len(at.progress) == len(CONTENT.tracks)  # every track still shows its progress
+    at.session_state[f"track-steps-{first_track}"] = True  # a click on its expander
+    at.run()
+    assert [c.key for c in at.checkbox] == _track_boxes(first_track) + _track_boxes(second_track)
+    assert all(c.value for c in at.checkbox if c.key in _track_boxes(first_track))
+    # Ticking the second track's first step keeps the same tracks open.
+    at.checkbox(key=_track_boxes(second_track)[0]).check().run()
+    assert [c.key for c in at.checkbox] == _track_boxes(first_track) + _track_boxes(second_track)
+
+
+def test_a_filter_shows_matches_from_every_track(
+    open_page: OpenPage, engine: Engine, profile_id: int
+) -> None:
+    """With a filter on, matching steps of closed tracks are shown too."""
+    last_step = CONTENT.steps.iloc[-1]
+    assert last_step["track_id"] != FIRST_STEP["track_id"]
+    store.set_status(engine, profile_id, FIRST_STEP["id"], "skipped")
+    store.set_status(engine, profile_id, last_step["id"], "skipped")
+    at = open_page("pages/plan.py")
+    assert f"done-{last_step['id']}" not in [c.key for c in at.checkbox]
+    at.multiselect(key="plan-filter-status").select("skipped").run()
+    assert [c.key for c in at.checkbox] == [f"done-{FIRST_STEP['id']}", f"done-{last_step['id']}"]
+
+
 def test_pace_forecast_moves_with_hours_per_week(
     open_page: OpenPage, engine: Engine, profile_id: int
 ) -> None:
