@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,11 +12,20 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import URL, Engine, make_url
 
+from pathfinder.content.cache import CACHE_DIR_ENV
 from pathfinder.store import create_store_engine, local_profile_id, migrate
 
 
 def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep validated-content cache entries of this run (and its servers) out of ~/.cache."""
+    if not os.environ.get(CACHE_DIR_ENV):
+        os.environ[CACHE_DIR_ENV] = str(
+            Path(tempfile.mkdtemp(prefix="pathfinder-test-cache-")) / "content"
+        )
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

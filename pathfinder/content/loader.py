@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -11,59 +11,12 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pathfinder.content.errors import ContentError
+from pathfinder.content.model import CONTENT_DIR, Content, Episode
 from pathfinder.content.schemas import SECTIONS, Section, _is_url
-from pathfinder.content.timestamps import TIMESTAMP_PATTERN, parse_timestamp, video_deep_link
+from pathfinder.content.timestamps import TIMESTAMP_PATTERN, parse_timestamp
 from pathfinder.content.yaml_reader import LINE_KEY, read_yaml, strip_line_numbers
 
-CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 EPISODE_FILE = "episode.yaml"
-
-
-@dataclass(frozen=True)
-class Episode:
-    """The facts about the interview every item cites."""
-
-    show: str
-    title: str
-    season: int
-    episode: int
-    guest: str
-    guest_role: str
-    guest_background: str
-    host: str
-    published: dt.date
-    duration: str
-    duration_seconds: int
-    video_url: str
-    episode_page: str
-
-    def deep_link(self, seconds: int) -> str:
-        """Return the link that starts the episode's video at `seconds`."""
-        return video_deep_link(self.video_url, seconds)
-
-
-@dataclass(frozen=True)
-class Content:
-    """Every kind of content as a DataFrame; see docs/architecture.md for the columns."""
-
-    episode: Episode
-    phases: pd.DataFrame
-    skills: pd.DataFrame
-    case_study_sections: pd.DataFrame
-    publishing_formats: pd.DataFrame
-    publishing_checklist: pd.DataFrame
-    tracks: pd.DataFrame
-    steps: pd.DataFrame
-    step_skills: pd.DataFrame
-    step_phases: pd.DataFrame
-    resources: pd.DataFrame
-    lessons: pd.DataFrame
-    day_in_life: pd.DataFrame
-    interview_questions: pd.DataFrame
-    challenges: pd.DataFrame
-    career: pd.DataFrame
-    glossary: pd.DataFrame
-    sources: pd.DataFrame
 
 
 def load_content(content_dir: Path = CONTENT_DIR) -> Content:

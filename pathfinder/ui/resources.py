@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from pathfinder import charts, hosting, store
 from pathfinder.charts import Chart
-from pathfinder.content import Content, ContentError, load_content
+from pathfinder.content import Content, ContentError, load_content_cached
 from pathfinder.ui.access import gate_for
 from pathfinder.ui.feedback import show_pending, store_problem
 from pathfinder.ui.identity import Identity, current_identity, profile_id_for, trusted_header
@@ -45,7 +45,8 @@ def _through_the_router() -> None:
 def _cached_content() -> Content:
     # cache_resource, not cache_data: content is immutable and shared read-only by every
     # session, so handing out the same frames avoids re-pickling ~20 tables on each rerun.
-    return load_content()
+    # Validated once per content version on disk too, so a new process skips validation.
+    return load_content_cached()
 
 
 def content() -> Content:
