@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pathfinder import domain
 from pathfinder.ui.plan_view import (
-    STATUS_LABELS,
-    filter_options,
     focus_track,
     plan_snapshot,
+    render_filters,
     render_reset_all,
     render_retired,
     render_track,
@@ -22,8 +20,8 @@ c = content()
 me = learner()
 st.caption(
     "Tick a step when it is done; it is saved at once. The track of your next step is "
-    "open; open any other to see its steps, and a step for the why, the resources and "
-    "your own notes."
+    "open; open any other to see its steps. Open a step to mark it in progress or skipped, "
+    "read why it matters, and keep your notes."
 )
 
 lessons = st.expander(
@@ -38,30 +36,16 @@ if lessons.open:
             st.markdown(f"**{lesson['order']}.** {lesson['lesson']}")
             cite(c.episode, lesson["sources"])
 
-tracks, skills = filter_options(c)
-with st.expander("Filter steps", icon=":material/filter_list:"):
-    chosen_tracks = st.multiselect(
-        "Tracks", tracks, format_func=lambda t: tracks[t], key="plan-filter-tracks"
-    )
-    chosen_statuses = st.multiselect(
-        "Status", domain.STATUSES, format_func=lambda s: STATUS_LABELS[s], key="plan-filter-status"
-    )
-    chosen_skill = st.selectbox(
-        "Builds the skill",
-        [None, *skills],
-        format_func=lambda s: skills.get(s, "Any skill"),
-        key="plan-filter-skill",
-    )
-
+filters = render_filters(c)
 snapshot = plan_snapshot(me)
 focus = focus_track(snapshot)
-for track_id in chosen_tracks or list(tracks):
+for track_id in filters.tracks or list(c.tracks["id"]):
     render_track(
         me,
         track_id,
         snapshot,
-        statuses=chosen_statuses,
-        skill_id=chosen_skill,
+        statuses=filters.statuses,
+        skill_id=filters.skill,
         open_at_start=track_id == focus,
     )
 render_retired(snapshot, show_notes=me is not None and not me.read_only)

@@ -23,6 +23,11 @@ STATUS_LABELS = {
     "done": "Done",
     "skipped": "Skipped",
 }
+# Shown in front of a step's caption; done and not-started already show in its checkbox.
+STATUS_BADGES = {
+    "in-progress": ":blue-badge[:material/pending: In progress] ",
+    "skipped": ":gray-badge[:material/block: Skipped] ",
+}
 BASIS_LABELS = {
     "guest-did": "what the guest did",
     "guest-recommends": "the guest recommends",
@@ -37,6 +42,73 @@ def filter_options(c: Content) -> tuple[dict[str, str], dict[str, str]]:
     tracks = dict(zip(c.tracks["id"], c.tracks["name"], strict=True))
     skills = dict(zip(c.skills["id"], c.skills["name"], strict=True))
     return tracks, skills
+
+
+@dataclass
+class PlanFilters:
+    """What the learner narrowed the plan to; kept in the session while the panel is shut."""
+
+    tracks: list[str]
+    statuses: list[str]
+    skill: str | None
+
+    @property
+    def active(self) -> bool:
+        """Return whether any filter narrows the plan."""
+        return bool(self.tracks or self.statuses or self.skill)
+
+
+_KEPT_FILTERS = "plan-filters-kept"
+_FILTER_WIDGETS = {
+    "tracks": "plan-filter-tracks",
+    "statuses": "plan-filter-status",
+    "skill": "plan-filter-skill",
+}
+
+
+def render_filters(c: Content) -> PlanFilters:
+    """Draw the lazy filter panel and return the filters in force (set in it earlier, too).
+
+    The panel's widgets are only built while it is open, and a widget that is not drawn
+    loses its value; so the choices are kept in the session and handed back to the
+    widgets when the panel opens again.
+    """
+    kept = st.session_state.get(_KEPT_FILTERS)
+    if not isinstance(kept, PlanFilters):
+        kept = PlanFilters(tracks=[], statuses=[], skill=None)
+    tracks, skills = filter_options(c)
+    panel = st.expander(
+        "Filter steps", icon=":material/filter_list:", key="plan-filters", on_change="rerun"
+    )
+    if panel.open:
+        for field, key in _FILTER_WIDGETS.items():
+            if key not in st.session_state:
+                st.session_state[key] = getattr(kept, field)
+        with panel:
+            kept = PlanFilters(
+                tracks=st.multiselect(
+                    "Tracks", tracks, format_func=lambda t: tracks[t], key="plan-filter-tracks"
+                ),
+                statuses=st.multiselect(
+                    "Status",
+                    domain.STATUSES,
+                    format_func=lambda s: STATUS_LABELS[s],
+                    key="plan-filter-status",
+                ),
+                skill=st.selectbox(
+                    "Builds the skill",
+                    [None, *skills],
+                    format_func=lambda s: skills.get(s, "Any skill"),
+                    key="plan-filter-skill",
+                ),
+            )
+    st.session_state[_KEPT_FILTERS] = kept
+    if kept.active and not panel.open:
+        shown = [tracks[t] for t in kept.tracks] + [STATUS_LABELS[s] for s in kept.statuses]
+        if kept.skill:
+            shown.append(f"builds {skills[kept.skill]}")
+        st.caption(f":material/filter_list: Showing only: {', '.join(shown)}.")
+    return kept
 
 
 @dataclass(frozen=True)
@@ -136,7 +208,6 @@ def render_track(
     summary = snapshot.tracks[track_id]
     track_steps = snapshot.steps.get(track_id, [])
     st.subheader(str(track["name"]), anchor=f"track-{track_id}")
-    st.caption(str(track["summary"]))
     st.progress(
         min(float(summary["percent"]) / 100, 1.0),
         text=f"{int(summary['done_steps'])} of {int(summary['total_steps'])} steps done · "
@@ -157,6 +228,7 @@ def render_track(
         if not shown_in.open:
             return
     with shown_in:
+        st.caption(str(track["summary"]))
         _render_track_steps(learner, c, layout, track_id, track_steps, statuses, skill_id)
 
 
@@ -221,30 +293,20 @@ def _render_step(
             on_change=actions.toggle_done,
             args=(learner, step_id),
         )
-        status_key = actions.status_key(step_id)
-        sync_widget(status_key, step["status"])
-        st.segmented_control(
-            f"Status of {step['title']}",
-            domain.STATUSES,
-            format_func=lambda s: STATUS_LABELS[s],
-            key=status_key,
-            disabled=read_only,
-            label_visibility="collapsed",
-            on_change=actions.change_status,
-            args=(learner, step_id, step["status"]),
-        )
         st.caption(
+            f"{STATUS_BADGES.get(step['status'], '')}"
             f"About {domain.format_hours(step['hours'])} · "
             f"builds {', '.join(layout.skill_names.get(step_id, []))} · "
             f"from {BASIS_LABELS[step['basis']]}"
         )
         # Lazy: the details (and their two text boxes) are only built once opened.
         details = st.expander(
-            "Why, resources and your notes", key=f"details-{step_id}", on_change="rerun"
+            "Status, why, resources and notes", key=f"details-{step_id}", on_change="rerun"
         )
         if not details.open:
             return
         with details:
+            _render_status(learner, step, read_only)
             st.markdown(step["description"])
             st.markdown(f"**Why:** {step['why']}")
             st.caption(f"In the interview: {citation_links(c.episode, step['sources'])}")
@@ -261,6 +323,21 @@ def _render_step(
             if not read_only:  # notes and links are the learner's own, not part of a share
                 _render_note(learner, step, read_only)
                 _render_links(learner, step, read_only)
+
+
+def _render_status(learner: Learner | None, step: dict[str, Any], read_only: bool) -> None:
+    step_id = step["id"]
+    status_key = actions.status_key(step_id)
+    sync_widget(status_key, step["status"])
+    st.segmented_control(
+        "Status",
+        domain.STATUSES,
+        format_func=lambda s: STATUS_LABELS[s],
+        key=status_key,
+        disabled=read_only,
+        on_change=actions.change_status,
+        args=(learner, step_id, step["status"]),
+    )
 
 
 def _render_note(learner: Learner | None, step: dict[str, Any], read_only: bool) -> None:
@@ -342,7 +419,13 @@ def render_reset_all(learner: Learner | None) -> None:
     """Offer to reset the whole plan, behind a typed confirmation."""
     if learner is None or learner.read_only:
         return
-    with st.expander("Reset the whole plan", icon=":material/warning:"):
+    # Lazy: the confirmation box and button are only built once the expander is opened.
+    panel = st.expander(
+        "Reset the whole plan", icon=":material/warning:", key="plan-reset", on_change="rerun"
+    )
+    if not panel.open:
+        return
+    with panel:
         st.write(
             "Every step goes back to not started. Your notes, ratings and case studies stay, "
             "and the activity history keeps a record of the reset."

@@ -24,7 +24,7 @@ PAGE_PATHS = [
     "/settings",
 ]
 ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
-DETAILS = "Why, resources and your notes"
+DETAILS = "Status, why, resources and notes"
 # Each test works on its own plan step, so tests sharing one server never collide.
 TICK_STEP = ("take-pm-foundations-course", "Take a product management foundations course")
 RESTART_STEP = ("map-the-lifecycle", "Map the product lifecycle onto a project you know")

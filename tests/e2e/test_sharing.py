@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from benchmarks.browser import StreamlitServer, wait_for_run
 from pathfinder import store
 from pathfinder.ui.identity import INVALID_SHARE_MESSAGE
-from tests.e2e.test_dashboard import checkbox, engine_on, open_track
+from tests.e2e.test_dashboard import DETAILS, checkbox, engine_on, open_track, step_box
 
 SHARED_STEP = ("learn-sql", "Learn SQL well enough to get and check data")
 SHARED_TRACK = "data-foundations"  # not the owner's next step's track: the viewer opens it
@@ -35,11 +35,15 @@ def test_share_link_opens_read_only_and_a_revoked_one_shows_the_plain_message(
     expect(checkbox(page, SHARED_STEP[1])).to_be_checked()
     expect(page).not_to_have_url(f"*{token}*")  # taken out of the address bar once accepted
     assert token not in page.url
-    editable = page.locator(
-        "main input:not([disabled]), main textarea:not([disabled]), "
-        "main button:not([disabled])[data-testid^='stBaseButton-segmented']"
-    )
-    assert page.locator("main input").count() > 10  # the checklist is there, only disabled
+    editable = page.locator("main input:not([disabled]), main textarea:not([disabled])")
+    step_box(page, SHARED_STEP[0]).get_by_text(DETAILS, exact=True).click()  # status control
+    wait_for_run(page)
+    # The status control is a radio group (one radio per status); every radio is disabled.
+    statuses = page.locator("main").get_by_role("radio")
+    expect(statuses).to_have_count(len(store.STATUSES))
+    for status in statuses.all():
+        expect(status).to_be_disabled()
+    assert page.get_by_role("checkbox").count() >= 9  # two tracks' checklists, disabled
     allowed = page.locator(f"main {VIEWER_ALLOWED}").locator("input")
     assert editable.count() == allowed.count(), "a viewer has an enabled input that writes"
     for box in page.get_by_role("checkbox").all():

@@ -31,6 +31,12 @@ def _open_details(at: AppTest, step_id: str) -> AppTest:
     return at.run()
 
 
+def _open_filters(at: AppTest) -> AppTest:
+    """Open the plan's lazy filter panel, as a click on it would."""
+    at.session_state["plan-filters"] = True
+    return at.run()
+
+
 def _open_tab(at: AppTest, label: str) -> AppTest:
     """Switch a page's lazy tabs (all keyed "view") to `label`, as a click would."""
     at.session_state["view"] = label
@@ -52,6 +58,7 @@ def test_ticking_a_step_is_stored_and_shown_in_a_new_session(
 
     fresh = open_page("pages/plan.py")
     assert fresh.checkbox(key=f"done-{FIRST_STEP['id']}").value is True
+    _open_details(fresh, FIRST_STEP["id"])
     assert fresh.segmented_control(key=f"status-{FIRST_STEP['id']}").value == "done"
 
 
@@ -62,9 +69,14 @@ def test_status_control_sets_in_progress_and_unticks(
     step_id = FIRST_STEP["id"]
     store.set_status(engine, profile_id, step_id, "done")
     at = open_page("pages/plan.py")
+    _open_details(at, step_id)  # the status control sits in the step's details
     at.segmented_control(key=f"status-{step_id}").set_value("in-progress").run()
     assert _status(engine, profile_id, step_id) == "in-progress"
     assert at.checkbox(key=f"done-{step_id}").value is False
+    # The row says so without opening anything: a badge in front of the step's caption.
+    assert any("In progress" in c.value and "About" in c.value for c in at.caption), [
+        c.value for c in at.caption
+    ]
 
 
 def test_note_is_saved(open_page: OpenPage, engine: Engine, profile_id: int) -> None:
@@ -129,6 +141,9 @@ def test_reset_everything_needs_the_typed_word(
     """The plan reset button stays disabled until RESET is typed, then clears every step."""
     store.set_status(engine, profile_id, FIRST_STEP["id"], "done")
     at = open_page("pages/plan.py")
+    assert "plan-reset-all" not in [b.key for b in at.button]  # built only when opened
+    at.session_state["plan-reset"] = True  # open the (lazy) reset panel
+    at.run()
     assert at.button(key="plan-reset-all").disabled
     at.text_input(key="plan-reset-confirm").input("reset").run()
     assert at.button(key="plan-reset-all").disabled
@@ -140,10 +155,27 @@ def test_reset_everything_needs_the_typed_word(
 def test_filters_narrow_the_checklist(open_page: OpenPage, engine: Engine, profile_id: int) -> None:
     """Filtering by status shows only the steps with that status."""
     store.set_status(engine, profile_id, FIRST_STEP["id"], "in-progress")
-    at = open_page("pages/plan.py")
+    at = _open_filters(open_page("pages/plan.py"))
     at.multiselect(key="plan-filter-status").select("in-progress").run()
     shown = [c.key for c in at.checkbox]
     assert shown == [f"done-{FIRST_STEP['id']}"]
+
+
+def test_filters_stay_on_when_the_panel_is_shut(
+    open_page: OpenPage, engine: Engine, profile_id: int
+) -> None:
+    """Closing the filter panel keeps the filter, says so, and reopening shows the choice."""
+    store.set_status(engine, profile_id, FIRST_STEP["id"], "skipped")
+    at = _open_filters(open_page("pages/plan.py"))
+    at.multiselect(key="plan-filter-status").select("skipped").run()
+    at.session_state["plan-filters"] = False  # shut the panel: its widgets are not built
+    at.run()
+    assert [c.key for c in at.checkbox] == [f"done-{FIRST_STEP['id']}"]
+    assert any("Showing only: Skipped" in c.value for c in at.caption)
+    at = _open_filters(at)
+    assert at.multiselect(key="plan-filter-status").value == ["skipped"]
+    at.multiselect(key="plan-filter-status").unselect("skipped").run()
+    assert len(at.checkbox) > 1  # the whole (open) track again
 
 
 def _track_boxes(track_id: str) -> list[str]:
@@ -181,7 +213,7 @@ def test_a_filter_shows_matches_from_every_track(
     store.set_status(engine, profile_id, last_step["id"], "skipped")
     at = open_page("pages/plan.py")
     assert f"done-{last_step['id']}" not in [c.key for c in at.checkbox]
-    at.multiselect(key="plan-filter-status").select("skipped").run()
+    _open_filters(at).multiselect(key="plan-filter-status").select("skipped").run()
     assert [c.key for c in at.checkbox] == [f"done-{FIRST_STEP['id']}", f"done-{last_step['id']}"]
 
 
