@@ -21,6 +21,12 @@ COPY content ./content
 COPY .streamlit/config.hosted.toml ./.streamlit/config.toml
 RUN uv sync --frozen --no-dev
 
+# Validate the content at build time (a broken file fails the build) and keep the result,
+# so every container starts without validating it again.
+ENV PATHFINDER_CACHE_DIR=/app/.cache/content
+RUN .venv/bin/python -c "from pathfinder.content import load_content_cached; load_content_cached()" \
+    && chmod -R a+rX /app/.cache
+
 # A container's own disk disappears with it: refuse SQLite unless a volume is mounted
 # and this is set to 0 with PATHFINDER_DATABASE_URL=sqlite:////data/pathfinder.db.
 ENV PATH="/app/.venv/bin:$PATH" \
