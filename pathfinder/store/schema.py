@@ -201,17 +201,22 @@ activity_daily = sa.Table(
     sa.Column("events", sa.BigInteger, nullable=False),
 )
 
-case_studies = sa.Table(
-    "case_studies",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
+def _owned_by_profile() -> sa.Column[int]:
+    """Return the indexed owner column of a table whose rows go when their profile goes."""
+    return sa.Column(
         "profile_id",
         sa.Integer,
         sa.ForeignKey("profiles.id", ondelete="CASCADE"),
         nullable=False,
         index=True,
-    ),
+    )
+
+
+case_studies = sa.Table(
+    "case_studies",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    _owned_by_profile(),
     sa.Column("title", sa.String(200), nullable=False),
     sa.Column("status", sa.String(16), nullable=False, server_default="draft"),
     sa.Column("sections", JSONText, nullable=False, server_default="{}"),
@@ -227,13 +232,7 @@ share_links = sa.Table(
     "share_links",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column(
-        "profile_id",
-        sa.Integer,
-        sa.ForeignKey("profiles.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
+    _owned_by_profile(),
     sa.Column("label", sa.String(200), nullable=False, server_default=""),
     sa.Column("token_hash", sa.String(128), nullable=False, unique=True),
     sa.Column("created_at", UTCDateTime, nullable=False),
