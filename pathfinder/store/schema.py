@@ -201,6 +201,7 @@ activity_daily = sa.Table(
     sa.Column("events", sa.BigInteger, nullable=False),
 )
 
+
 def _owned_by_profile() -> sa.Column[int]:
     """Return the indexed owner column of a table whose rows go when their profile goes."""
     return sa.Column(
