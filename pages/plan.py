@@ -44,8 +44,7 @@ for track_id in filters.tracks or list(c.tracks["id"]):
         me,
         track_id,
         snapshot,
-        statuses=filters.statuses,
-        skill_id=filters.skill,
+        filters=filters,
         open_at_start=track_id == focus,
     )
 render_retired(snapshot, show_notes=me is not None and not me.read_only)

@@ -16,6 +16,7 @@ from pathfinder.ui.feedback import store_problem
 from pathfinder.ui.resources import Learner
 
 T = TypeVar("T")
+_CASE_STUDY_FIELDS = ["id", "title", "status", "version", "shared", "updated_at", "sections"]
 
 
 def read(learner: Learner | None, reader: Callable[[Learner], T], fallback: T) -> T:
@@ -80,9 +81,7 @@ def case_studies(learner: Learner | None) -> pd.DataFrame:
     return read(
         learner,
         lambda who: store.list_case_studies(who.engine, who.profile_id),
-        pd.DataFrame(
-            columns=["id", "title", "status", "version", "shared", "updated_at", "sections"]
-        ),
+        pd.DataFrame(columns=_CASE_STUDY_FIELDS),
     )
 
 
@@ -91,9 +90,7 @@ def shared_case_studies(learner: Learner | None) -> pd.DataFrame:
     return read(
         learner,
         lambda who: store.shared_case_studies(who.engine, who.profile_id),
-        pd.DataFrame(
-            columns=["id", "title", "status", "version", "shared", "updated_at", "sections"]
-        ),
+        pd.DataFrame(columns=_CASE_STUDY_FIELDS),
     )
 
 

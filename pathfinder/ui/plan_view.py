@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +56,20 @@ class PlanFilters:
         """Return whether any filter narrows the plan."""
         return bool(self.tracks or self.statuses or self.skill)
 
+    @property
+    def narrows_steps(self) -> bool:
+        """Return whether steps within a track are filtered (not just which tracks show)."""
+        return bool(self.statuses or self.skill)
+
+    def shows(self, step: dict[str, Any], building: set[str] | None) -> bool:
+        """Return whether a step passes the status filter and builds the chosen skill."""
+        if self.statuses and step["status"] not in self.statuses:
+            return False
+        return building is None or step["id"] in building
+
+
+NO_FILTERS = PlanFilters(tracks=[], statuses=[], skill=None)
+
 
 _KEPT_FILTERS = "plan-filters-kept"
 _FILTER_WIDGETS = {
@@ -75,7 +88,7 @@ def render_filters(c: Content) -> PlanFilters:
     """
     kept = st.session_state.get(_KEPT_FILTERS)
     if not isinstance(kept, PlanFilters):
-        kept = PlanFilters(tracks=[], statuses=[], skill=None)
+        kept = NO_FILTERS
     tracks, skills = filter_options(c)
     panel = st.expander(
         "Filter steps", icon=":material/filter_list:", key="plan-filters", on_change="rerun"
@@ -87,19 +100,19 @@ def render_filters(c: Content) -> PlanFilters:
         with panel:
             kept = PlanFilters(
                 tracks=st.multiselect(
-                    "Tracks", tracks, format_func=lambda t: tracks[t], key="plan-filter-tracks"
+                    "Tracks", tracks, format_func=lambda t: tracks[t], key=_FILTER_WIDGETS["tracks"]
                 ),
                 statuses=st.multiselect(
                     "Status",
                     domain.STATUSES,
                     format_func=lambda s: STATUS_LABELS[s],
-                    key="plan-filter-status",
+                    key=_FILTER_WIDGETS["statuses"],
                 ),
                 skill=st.selectbox(
                     "Builds the skill",
                     [None, *skills],
                     format_func=lambda s: skills.get(s, "Any skill"),
-                    key="plan-filter-skill",
+                    key=_FILTER_WIDGETS["skill"],
                 ),
             )
     st.session_state[_KEPT_FILTERS] = kept
@@ -187,8 +200,7 @@ def render_track(
     track_id: str,
     snapshot: PlanSnapshot,
     *,
-    statuses: Sequence[str],
-    skill_id: str | None,
+    filters: PlanFilters = NO_FILTERS,
     open_at_start: bool = False,
 ) -> None:
     """Draw one track: its progress, bulk actions, and a checklist item per step.
@@ -214,8 +226,7 @@ def render_track(
         f"{domain.format_hours(float(summary['done_hours']))} of "
         f"{domain.format_hours(float(summary['planned_hours']))}",
     )
-    filtering = bool(statuses) or skill_id is not None
-    if filtering:
+    if filters.narrows_steps:
         shown_in = st.container()
     else:
         shown_in = st.expander(
@@ -229,7 +240,7 @@ def render_track(
             return
     with shown_in:
         st.caption(str(track["summary"]))
-        _render_track_steps(learner, c, layout, track_id, track_steps, statuses, skill_id)
+        _render_track_steps(learner, c, layout, track_id, track_steps, filters)
 
 
 def _render_track_steps(
@@ -238,8 +249,7 @@ def _render_track_steps(
     layout: PlanLayout,
     track_id: str,
     track_steps: list[dict[str, Any]],
-    statuses: Sequence[str],
-    skill_id: str | None,
+    filters: PlanFilters,
 ) -> None:
     if learner is not None and not learner.read_only:
         # Lazy: the bulk buttons are only built when the menu is opened.
@@ -265,16 +275,11 @@ def _render_track_steps(
                 on_click=actions.mark_steps,
                 args=(learner, ids, "not-started", "Track reset"),
             )
-    shown = 0
-    building = layout.skill_steps.get(skill_id, set()) if skill_id else None
-    for step in track_steps:
-        if statuses and step["status"] not in statuses:
-            continue
-        if building is not None and step["id"] not in building:
-            continue
-        shown += 1
+    building = layout.skill_steps.get(filters.skill, set()) if filters.skill else None
+    shown = [step for step in track_steps if filters.shows(step, building)]
+    for step in shown:
         _render_step(learner, c, layout, step)
-    if shown == 0:
+    if not shown:
         st.caption("No steps in this track match the filters.")
 
 

@@ -51,7 +51,6 @@ def _cached_content() -> Content:
 
 def content() -> Content:
     """Return the validated content, or stop the page with the editor's error message."""
-    _through_the_router()
     try:
         return _cached_content()
     except ContentError as error:

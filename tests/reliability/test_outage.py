@@ -18,9 +18,9 @@ from tests.conftest import POSTGRES_URL_ENV
 from tests.reliability.proxy import TcpProxy
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "dashboard.py"
-STEP = str(load_content().steps["id"].iloc[0])
-OTHER_STEP = str(load_content().steps["id"].iloc[1])
 _STEPS = load_content().steps
+STEP = str(_STEPS["id"].iloc[0])
+OTHER_STEP = str(_STEPS["id"].iloc[1])
 # The track of the next step opens with the page; with the store away that is the first.
 FIRST_TRACK_BOXES = {
     f"done-{s}" for s in _STEPS.loc[_STEPS["track_id"] == _STEPS["track_id"].iloc[0], "id"]
