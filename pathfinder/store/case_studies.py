@@ -149,35 +149,22 @@ def save_case_study(
     at = utc_now(now)
 
     def work(conn: Connection) -> int:
+        # The profile lock serialises this profile's writers, so reading the current
+        # version and then writing cannot interleave with another save.
         lock_profile(conn, profile_id)
-        new_version = conn.execute(
-            _cs.update()
-            .where(_owned(profile_id, case_study_id) & (_cs.c.version == expected_version))
-            .values(
-                title=checked_title,
-                sections=checked_sections,
-                status=status,
-                version=_cs.c.version + 1,
-                updated_at=at,
+        current = conn.execute(
+            sa.select(_cs.c.title, _cs.c.sections, _cs.c.status, _cs.c.version).where(
+                _owned(profile_id, case_study_id)
             )
-            .returning(_cs.c.version)
-        ).scalar_one_or_none()
-        if new_version is None:
-            current = conn.execute(
-                sa.select(_cs.c.title, _cs.c.sections, _cs.c.status, _cs.c.version).where(
-                    _owned(profile_id, case_study_id)
-                )
-            ).first()
-            if current is None:
-                raise CaseStudyNotFound(f"case study {case_study_id} does not exist")
-            theirs = {
-                "title": current.title,
-                "sections": current.sections,
-                "status": current.status,
-            }
-            yours = {"title": checked_title, "sections": checked_sections, "status": status}
-            if theirs == yours:
-                return int(current.version)  # the same edit made twice: nothing to merge
+        ).first()
+        if current is None:
+            raise CaseStudyNotFound(f"case study {case_study_id} does not exist")
+        theirs = {"title": current.title, "sections": current.sections, "status": current.status}
+        yours = {"title": checked_title, "sections": checked_sections, "status": status}
+        if theirs == yours:
+            # Unchanged, or the same edit made twice: nothing to write, log or merge.
+            return int(current.version)
+        if current.version != expected_version:
             raise ChangedElsewhere(
                 "case study",
                 current_text=_as_text(current.title, current.sections),
@@ -186,6 +173,18 @@ def save_case_study(
                 current=theirs,
                 yours=yours,
             )
+        new_version = conn.execute(
+            _cs.update()
+            .where(_owned(profile_id, case_study_id))
+            .values(
+                title=checked_title,
+                sections=checked_sections,
+                status=status,
+                version=_cs.c.version + 1,
+                updated_at=at,
+            )
+            .returning(_cs.c.version)
+        ).scalar_one()
         log_event(
             conn,
             profile_id,

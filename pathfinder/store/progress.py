@@ -71,7 +71,10 @@ def _status_upsert(insert: Any) -> Any:
             ),
             "updated_at": excluded.updated_at,
         },
-    )
+        # Setting the status an item already has changes nothing, so nothing is written
+        # or logged: a repeated or replayed click is not a new event.
+        where=_t.c.status.is_distinct_from(excluded.status),
+    ).returning(_t.c.item_id)
 
 
 def _ensure_row(insert: Any) -> Any:
@@ -95,20 +98,22 @@ def _status_row(profile_id: int, item_id: str, status: str, at: datetime) -> dic
 
 def set_status(
     engine: Engine, profile_id: int, item_id: str, status: str, *, now: datetime | None = None
-) -> None:
-    """Set one item's status and log it, in one short transaction."""
+) -> bool:
+    """Set one item's status and log it, in one short transaction; return whether it changed."""
     check_id(item_id, "item_id")
     check_choice(status, STATUSES, "status")
     at = utc_now(now)
 
-    def work(conn: Connection) -> None:
+    def work(conn: Connection) -> bool:
         lock_profile(conn, profile_id)
-        conn.execute(
-            _STATUS_UPSERT[conn.dialect.name], [_status_row(profile_id, item_id, status, at)]
-        )
-        log_event(conn, profile_id, at, "status", item_id, {"status": status})
+        changed = conn.execute(
+            _STATUS_UPSERT[conn.dialect.name], _status_row(profile_id, item_id, status, at)
+        ).first()
+        if changed is not None:
+            log_event(conn, profile_id, at, "status", item_id, {"status": status})
+        return changed is not None
 
-    run_write(engine, work)
+    return run_write(engine, work)
 
 
 def set_statuses(
@@ -119,7 +124,10 @@ def set_statuses(
     *,
     now: datetime | None = None,
 ) -> int:
-    """Set many items to one status (a whole track done or reset) in one transaction."""
+    """Set many items to one status (a whole track done or reset) in one transaction.
+
+    Returns how many items changed; only those are written and logged.
+    """
     check_choice(status, STATUSES, "status")
     # Sorted: PostgreSQL row locks are then always taken in the same order.
     ids = sorted({check_id(item_id, "item_id") for item_id in item_ids})
@@ -129,12 +137,16 @@ def set_statuses(
 
     def work(conn: Connection) -> int:
         lock_profile(conn, profile_id)
-        conn.execute(
-            _STATUS_UPSERT[conn.dialect.name],
-            [_status_row(profile_id, item_id, status, at) for item_id in ids],
+        changed = sorted(
+            conn.execute(
+                _STATUS_UPSERT[conn.dialect.name],
+                [_status_row(profile_id, item_id, status, at) for item_id in ids],
+            )
+            .scalars()
+            .all()
         )
-        log_events(conn, profile_id, at, "status", [(i, {"status": status}) for i in ids])
-        return len(ids)
+        log_events(conn, profile_id, at, "status", [(i, {"status": status}) for i in changed])
+        return len(changed)
 
     return run_write(engine, work)
 
@@ -164,17 +176,20 @@ def save_note(
             _ENSURE_ROW[conn.dialect.name],
             {"profile_id": profile_id, "item_id": item_id, "updated_at": at},
         )
-        # Compare-and-set: the version check and the write are one statement.
+        # Compare-and-set: the version check and the write are one statement. The same
+        # text again is not a change: nothing is written, the version stays.
         new_version = conn.execute(
             _t.update()
-            .where(key & (_t.c.note_version == expected_version))
+            .where(
+                key & (_t.c.note_version == expected_version) & _t.c.note.is_distinct_from(text)
+            )
             .values(note=text, note_version=_t.c.note_version + 1, updated_at=at)
             .returning(_t.c.note_version)
         ).scalar_one_or_none()
         if new_version is None:
             current = conn.execute(sa.select(_t.c.note, _t.c.note_version).where(key)).one()
-            if current.note == text:
-                return int(current.note_version)  # both tabs typed the same: no conflict
+            if (current.note or "") == text:
+                return int(current.note_version)  # unchanged, or both tabs typed the same
             raise ChangedElsewhere(
                 "note",
                 current_text=current.note,
@@ -210,14 +225,18 @@ def set_links(
     links: list[str],
     *,
     now: datetime | None = None,
-) -> None:
-    """Replace an item's list of links (http or https URLs)."""
+) -> bool:
+    """Replace an item's list of links (http or https URLs); return whether it changed."""
     check_id(item_id, "item_id")
     checked = check_links(links)
     at = utc_now(now)
+    key = (_t.c.profile_id == profile_id) & (_t.c.item_id == item_id)
 
-    def work(conn: Connection) -> None:
+    def work(conn: Connection) -> bool:
         lock_profile(conn, profile_id)
+        stored = conn.execute(sa.select(_t.c.links).where(key)).scalar_one_or_none()
+        if list(stored or []) == checked:
+            return False  # the same links again: nothing to write or log
         insert = insert_for(conn, _t).values(
             profile_id=profile_id, item_id=item_id, links=checked, updated_at=at
         )
@@ -228,8 +247,9 @@ def set_links(
             )
         )
         log_event(conn, profile_id, at, "links", item_id, {"count": len(checked)})
+        return True
 
-    run_write(engine, work)
+    return run_write(engine, work)
 
 
 def item_progress(engine: Engine, profile_id: int) -> pd.DataFrame:

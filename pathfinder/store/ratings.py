@@ -132,13 +132,20 @@ def set_target(
     hours_per_week: float | None,
     *,
     now: datetime | None = None,
-) -> None:
-    """Set the target date and weekly hours (None clears a value)."""
+) -> bool:
+    """Set the target date and weekly hours (None clears a value); return whether it changed."""
     checked_date, hours = check_target(target_date, hours_per_week)
     at = utc_now(now)
 
-    def work(conn: Connection) -> None:
+    def work(conn: Connection) -> bool:
         lock_profile(conn, profile_id)
+        stored = conn.execute(
+            sa.select(targets.c.target_date, targets.c.hours_per_week).where(
+                targets.c.profile_id == profile_id
+            )
+        ).first()
+        if stored is not None and tuple(stored) == (checked_date, hours):
+            return False  # the same target again: nothing to write or log
         insert = insert_for(conn, targets).values(
             profile_id=profile_id, target_date=checked_date, hours_per_week=hours, updated_at=at
         )
@@ -157,8 +164,9 @@ def set_target(
             "hours_per_week": hours,
         }
         log_event(conn, profile_id, at, "target", None, detail)
+        return True
 
-    run_write(engine, work)
+    return run_write(engine, work)
 
 
 def get_target(engine: Engine, profile_id: int) -> Target:

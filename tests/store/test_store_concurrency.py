@@ -31,7 +31,11 @@ ITEMS = [f"item-{n}" for n in range(8)]
 def test_twenty_writers_fifty_toggles_saved_equals_confirmed(
     engine: Engine, profile_id: int
 ) -> None:
-    """20 threads x 50 status toggles on shared items: log and state match what was confirmed."""
+    """20 threads x 50 status toggles on shared items: log and state match what was confirmed.
+
+    A toggle to the status an item already has changes nothing and is not logged; every
+    toggle that reported a change is logged exactly once.
+    """
     start = threading.Barrier(WRITERS)
 
     def writer(seed: int) -> list[tuple[str, str]]:
@@ -40,15 +44,15 @@ def test_twenty_writers_fifty_toggles_saved_equals_confirmed(
         start.wait()  # all threads begin together, for real contention
         for _ in range(TOGGLES):
             item, status = rng.choice(ITEMS), rng.choice(STATUSES)
-            set_status(engine, profile_id, item, status)
-            confirmed.append((item, status))  # only reached once the commit returned
+            if set_status(engine, profile_id, item, status):
+                confirmed.append((item, status))  # only reached once the commit returned
         return confirmed
 
     with ThreadPoolExecutor(WRITERS) as pool:
         confirmed = [write for batch in pool.map(writer, range(WRITERS)) for write in batch]
 
     log = activity_log(engine, profile_id, limit=10_000).sort_values("id")
-    assert len(confirmed) == WRITERS * TOGGLES
+    assert 0 < len(confirmed) < WRITERS * TOGGLES  # some toggles repeated the current status
     # Every confirmed write is in the log, exactly once...
     logged = Counter(zip(log["subject_id"], log["detail"].map(lambda d: d["status"]), strict=True))
     assert logged == Counter(confirmed)
@@ -56,7 +60,7 @@ def test_twenty_writers_fifty_toggles_saved_equals_confirmed(
     last_logged = log.groupby("subject_id")["detail"].last().map(lambda d: d["status"]).to_dict()
     stored = item_progress(engine, profile_id).set_index("item_id")["status"].to_dict()
     assert stored == last_logged
-    assert activity_per_day(engine, profile_id)["events"].sum() == WRITERS * TOGGLES
+    assert activity_per_day(engine, profile_id)["events"].sum() == len(confirmed)
 
 
 def test_mixed_writers_on_one_profile_lose_nothing(engine: Engine, profile_id: int) -> None:
