@@ -53,7 +53,8 @@ for phase in records(c.phases):
         cite(c.episode, phase["sources"])
         key = actions.rating_key("phase", phase["id"])
         level = levels.get(phase["id"])
-        sync_widget(key, None if level is None or str(level) == "<NA>" else int(level))
+        shown = None if level is None or str(level) == "<NA>" else int(level)
+        sync_widget(key, shown)
         st.segmented_control(
             "How confident are you in this phase? (1 = new to it, 5 = could teach it)",
             [1, 2, 3, 4, 5],
@@ -61,7 +62,7 @@ for phase in records(c.phases):
             key=key,
             disabled=read_only,
             on_change=actions.rate,
-            args=(me, "phase", phase["id"]),
+            args=(me, "phase", phase["id"], shown),
         )
 
 st.subheader("Your confidence per phase")

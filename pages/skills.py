@@ -63,14 +63,15 @@ if rate_tab.open:
                         cite(c.episode, skill["sources"])
                 key = actions.rating_key("skill", skill["id"])
                 level = current.get(skill["id"])
-                sync_widget(key, None if level is None else int(level))
+                shown = None if level is None else int(level)
+                sync_widget(key, shown)
                 st.segmented_control(
                     f"Your level in {skill['name']}",
                     [1, 2, 3, 4, 5],
                     key=key,
                     disabled=read_only,
                     on_change=actions.rate,
-                    args=(me, "skill", skill["id"]),
+                    args=(me, "skill", skill["id"], shown),
                 )
 
 if history_tab.open:

@@ -180,9 +180,7 @@ def save_note(
         # text again is not a change: nothing is written, the version stays.
         new_version = conn.execute(
             _t.update()
-            .where(
-                key & (_t.c.note_version == expected_version) & _t.c.note.is_distinct_from(text)
-            )
+            .where(key & (_t.c.note_version == expected_version) & _t.c.note.is_distinct_from(text))
             .values(note=text, note_version=_t.c.note_version + 1, updated_at=at)
             .returning(_t.c.note_version)
         ).scalar_one_or_none()

@@ -1,9 +1,17 @@
-"""Widget callbacks: each reads its widget's value and makes one store write."""
+"""Widget callbacks: each reads its widget's value and makes one store write.
+
+Every callback gets the value its widget was drawn with (`shown`) and writes only when the
+widget now holds something else. Streamlit can call a callback when the person did not
+touch that widget: when they leave a page while a fragment's rerun is pending, it replays
+the callbacks of every widget of that fragment with the values the page showed. A replayed
+value equals the shown one, so nothing is written; only a value the person chose is.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any, Final
 
 import streamlit as st
 
@@ -11,6 +19,8 @@ from pathfinder import store
 from pathfinder.ui.feedback import attempt, clear_conflict
 from pathfinder.ui.resources import Learner
 from pathfinder.ui.state import mark_saved, mark_unsaved
+
+_MISSING: Final = object()
 
 
 def done_key(step_id: str) -> str:
@@ -38,17 +48,26 @@ def rating_key(kind: str, subject_id: str) -> str:
     return f"rate-{kind}-{subject_id}"
 
 
-def toggle_done(learner: Learner, step_id: str) -> None:
-    """Save a ticked checkbox as done and an unticked one as not started."""
-    status = "done" if st.session_state[done_key(step_id)] else "not-started"
+def _value(key: str) -> Any:
+    """Return widget `key`'s value, or _MISSING when the widget is not in this session."""
+    return st.session_state.get(key, _MISSING)
+
+
+def toggle_done(learner: Learner, step_id: str, shown_done: bool) -> None:
+    """Save a tick as done and an untick as not started, if the person changed the box."""
+    ticked = _value(done_key(step_id))
+    if ticked is _MISSING or bool(ticked) == shown_done:
+        return
+    status = "done" if ticked else "not-started"
     attempt(lambda: store.set_status(learner.engine, learner.profile_id, step_id, status))
 
 
 def change_status(learner: Learner, step_id: str, current: str) -> None:
-    """Save the status picked in a step's status control."""
-    status = st.session_state[status_key(step_id)] or current  # clicking again deselects
-    if status != current:
-        attempt(lambda: store.set_status(learner.engine, learner.profile_id, step_id, status))
+    """Save the status picked in a step's status control, if it differs from the one shown."""
+    picked = _value(status_key(step_id))
+    if picked is _MISSING or picked is None or picked == current:
+        return  # clicking the selected status again deselects it: no change
+    attempt(lambda: store.set_status(learner.engine, learner.profile_id, step_id, str(picked)))
 
 
 def mark_steps(learner: Learner, step_ids: Sequence[str], status: str, saved: str) -> None:
@@ -59,10 +78,20 @@ def mark_steps(learner: Learner, step_ids: Sequence[str], status: str, saved: st
     )
 
 
-def save_note(learner: Learner, step_id: str, expected_version: int) -> None:
-    """Save a step's note unless it changed elsewhere since this copy was loaded."""
+def save_note(
+    learner: Learner, step_id: str, expected_version: int, shown_text: str | None
+) -> None:
+    """Save a step's note unless it changed elsewhere since this copy was loaded.
+
+    `shown_text` None saves whatever the box holds (the person chose to keep their text).
+    """
     key = note_key(step_id)
-    text = st.session_state[key]
+    text = _value(key)
+    if not isinstance(text, str):
+        return
+    if text == shown_text:
+        mark_saved(key)
+        return
     ok = attempt(
         lambda: store.save_note(
             learner.engine, learner.profile_id, step_id, text, expected_version=expected_version
@@ -75,7 +104,7 @@ def save_note(learner: Learner, step_id: str, expected_version: int) -> None:
 
 def overwrite_note(learner: Learner, step_id: str, current_version: int) -> None:
     """Keep the learner's text over the one saved elsewhere."""
-    save_note(learner, step_id, current_version)
+    save_note(learner, step_id, current_version, None)
 
 
 def take_other_note(step_id: str) -> None:
@@ -91,12 +120,21 @@ def _with_scheme(link: str) -> str:
     return link if ":" in link.split("/", 1)[0] else f"https://{link}"
 
 
-def save_links(learner: Learner, step_id: str) -> None:
-    """Save a step's personal links, one per line."""
+def links_from_text(text: str) -> list[str]:
+    """Return the links typed one per line, with https:// added where no scheme was given."""
+    return [_with_scheme(line.strip()) for line in text.splitlines() if line.strip()]
+
+
+def save_links(learner: Learner, step_id: str, shown: tuple[str, ...]) -> None:
+    """Save a step's personal links, one per line, if they differ from the ones shown."""
     key = links_key(step_id)
-    links = [
-        _with_scheme(line.strip()) for line in st.session_state[key].splitlines() if line.strip()
-    ]
+    text = _value(key)
+    if not isinstance(text, str):
+        return
+    links = links_from_text(text)
+    if tuple(links) == shown:
+        mark_saved(key)
+        return
     ok = attempt(
         lambda: store.set_links(learner.engine, learner.profile_id, step_id, links),
         saved="Links saved",
@@ -104,18 +142,23 @@ def save_links(learner: Learner, step_id: str) -> None:
     (mark_saved if ok else mark_unsaved)(key)
 
 
-def rate(learner: Learner, kind: str, subject_id: str) -> None:
-    """Save a new self-rating (1-5) for a skill or a lifecycle phase."""
-    level = st.session_state[rating_key(kind, subject_id)]
-    if level is None:
-        return
+def rate(learner: Learner, kind: str, subject_id: str, shown: int | None) -> None:
+    """Save a new self-rating (1-5) for a skill or a lifecycle phase, if the person picked one."""
+    level = _value(rating_key(kind, subject_id))
+    if level is _MISSING or level is None or level == shown:
+        return  # deselecting, or a replay of the level shown: not a new rating
     attempt(lambda: store.rate(learner.engine, learner.profile_id, kind, subject_id, int(level)))
 
 
-def save_target(learner: Learner) -> None:
-    """Save the learner's target date and weekly hours."""
-    target_date: dt.date | None = st.session_state["target-date"]
-    hours: float | None = st.session_state["target-hours"]
+def save_target(learner: Learner, shown_date: dt.date | None, shown_hours: float | None) -> None:
+    """Save the learner's target date and weekly hours, if either differs from the ones shown."""
+    target_date, hours = _value("target-date"), _value("target-hours")
+    if target_date is _MISSING or hours is _MISSING:
+        return
+    if (target_date, hours) == (shown_date, shown_hours):
+        for key in ("target-date", "target-hours"):
+            mark_saved(key)
+        return
     ok = attempt(
         lambda: store.set_target(learner.engine, learner.profile_id, target_date, hours),
         saved="Target saved",

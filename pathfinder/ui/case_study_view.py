@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pandas as pd
@@ -15,7 +16,7 @@ from pathfinder.ui.state import mark_saved, mark_unsaved, sync_widget
 from pathfinder.ui.widgets import cite, records
 
 STATUS_LABELS = {"draft": "Draft", "ready": "Ready to publish", "published": "Published"}
-SELECTED = "cs-selected"
+SELECTED = "cs-selected"  # the id of the draft being edited (not a widget key)
 EXAMPLE_TITLE = "Making COVID-19 data more accessible (the guest's example)"
 
 
@@ -51,30 +52,64 @@ def _create(learner: Learner, title: str, sections: dict[str, str]) -> None:
         st.rerun()
 
 
+def _pick_draft(widget_key: str) -> None:
+    st.session_state[SELECTED] = st.session_state[widget_key]
+
+
 def select_draft(drafts: pd.DataFrame) -> dict[str, Any] | None:
-    """Let the learner pick a draft; return it as a record, or None when there are none."""
+    """Let the learner pick a draft; return it as a record, or None when there are none.
+
+    The draft being edited is remembered by id (`SELECTED`), not by the selector: a
+    selectbox keeps its value as the label it showed, so renaming the selected draft would
+    make it fall back to the first one and the next edits would go into the wrong draft.
+    The selector's key follows its labels, so a rename draws a new selector that starts
+    on the remembered draft.
+    """
     if drafts.empty:
         return None
     by_id = {int(r["id"]): r for r in records(drafts)}
     if st.session_state.get(SELECTED) not in by_id:
         st.session_state[SELECTED] = next(iter(by_id))
-    chosen = st.selectbox(
+    selected = int(st.session_state[SELECTED])
+    labels = {i: f"{d['title']} ({STATUS_LABELS[d['status']]})" for i, d in by_id.items()}
+    digest = hashlib.sha256(repr(sorted(labels.items())).encode("utf-8")).hexdigest()[:12]
+    widget_key = f"cs-draft-{digest}"
+    st.selectbox(
         "Draft",
         list(by_id),
-        key=SELECTED,
-        format_func=lambda i: f"{by_id[i]['title']} ({STATUS_LABELS[by_id[i]['status']]})",
+        index=list(by_id).index(selected),
+        key=widget_key,
+        format_func=labels.__getitem__,
+        on_change=_pick_draft,
+        args=(widget_key,),
     )
-    return by_id[chosen] if chosen is not None else None
+    return by_id[selected]
 
 
-def _save(learner: Learner, draft: dict[str, Any], c: Content, field: str) -> None:
-    """Save the whole draft after one field changed, unless it changed elsewhere."""
+def _shown(draft: dict[str, Any], field: str) -> str:
+    """Return the value of one field of `draft` as the editor drew it."""
+    if field in ("title", "status"):
+        return str(draft[field])
+    return str((draft["sections"] or {}).get(field.removeprefix("section-"), ""))
+
+
+def _save(
+    learner: Learner, draft: dict[str, Any], c: Content, field: str, *, force: bool = False
+) -> None:
+    """Save the whole draft after one field changed, unless it changed elsewhere.
+
+    Nothing is written when the field holds what the editor drew (a replayed callback);
+    `force` saves anyway (the learner chose to keep their text over another tab's).
+    """
     draft_id = int(draft["id"])
+    key = _field_key(draft_id, field)
+    if not force and st.session_state.get(key, _shown(draft, field)) == _shown(draft, field):
+        mark_saved(key)
+        return
     sections = {
         sid: st.session_state.get(_field_key(draft_id, f"section-{sid}"), "")
         for sid in c.case_study_sections["id"]
     }
-    key = _field_key(draft_id, field)
     ok = attempt(
         lambda: store.save_case_study(
             learner.engine,
@@ -151,7 +186,7 @@ def render_draft_editor(learner: Learner | None, c: Content, draft: dict[str, An
         keep, take = st.columns(2)
         if keep.button("Keep my text", key=f"cs-keep-{draft_id}"):
             draft = {**draft, "version": clash.current_version}
-            _save(learner, draft, c, "title")
+            _save(learner, draft, c, "title", force=True)
             st.rerun()
         take.button(
             "Use the saved version",
@@ -182,8 +217,10 @@ def render_publishing(c: Content) -> None:
         cite(c.episode, item["sources"])
 
 
-def _set_shared(learner: Learner, draft_id: int) -> None:
-    shared = bool(st.session_state[_field_key(draft_id, "shared")])
+def _set_shared(learner: Learner, draft_id: int, shown: bool) -> None:
+    shared = bool(st.session_state.get(_field_key(draft_id, "shared"), shown))
+    if shared == shown:
+        return
     attempt(
         lambda: store.set_case_study_shared(learner.engine, learner.profile_id, draft_id, shared),
         saved="Shown through your share links" if shared else "No longer shown through links",
@@ -201,6 +238,6 @@ def render_share_toggle(learner: Learner | None, draft: dict[str, Any]) -> None:
         "Show this case study through my share links",
         key=key,
         on_change=_set_shared,
-        args=(learner, draft_id),
+        args=(learner, draft_id, bool(draft["shared"])),
         help="Share links open a read-only view; only case studies switched on here appear.",
     )

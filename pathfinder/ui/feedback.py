@@ -26,7 +26,9 @@ def attempt(action: Callable[[], Any], *, saved: str | None = None, conflict_key
     """Run a store write and return whether it was saved; failures become queued messages.
 
     Callbacks run before the page script, so anything they drew would land above the
-    page; queued messages are drawn by `show_pending()` (from `learner()`, before any read).
+    page (and inside a fragment's callback Streamlit does not support drawing at all);
+    queued messages, the "saved" toast included, are drawn by `show_pending()` (from
+    `learner()` before any read, and from a plan track's fragment).
     A conflict is also kept under `conflict_key` so the page can show both texts.
     """
     try:
@@ -48,7 +50,7 @@ def attempt(action: Callable[[], Any], *, saved: str | None = None, conflict_key
     if conflict_key:
         st.session_state.get(_CONFLICTS, {}).pop(conflict_key, None)
     if saved:
-        st.toast(saved, icon=":material/check:")
+        _queue("saved", saved)
     return True
 
 
@@ -71,7 +73,9 @@ def show_pending() -> bool:
     """
     told_unavailable = False
     for kind, text in st.session_state.pop(_PENDING, []):
-        if kind == "unavailable":
+        if kind == "saved":
+            st.toast(text, icon=":material/check:")
+        elif kind == "unavailable":
             st.warning(text, icon=":material/cloud_off:")
             told_unavailable = True
         else:

@@ -296,7 +296,7 @@ def _render_step(
             key=done_key,
             disabled=read_only,
             on_change=actions.toggle_done,
-            args=(learner, step_id),
+            args=(learner, step_id, step["status"] == "done"),
         )
         st.caption(
             f"{STATUS_BADGES.get(step['status'], '')}"
@@ -357,7 +357,7 @@ def _render_note(learner: Learner | None, step: dict[str, Any], read_only: bool)
         disabled=read_only,
         placeholder="What did you learn? What next?",
         on_change=actions.save_note,
-        args=(learner, step_id, version),
+        args=(learner, step_id, version, stored),
         help="Saved when you click outside the box (or press Ctrl+Enter).",
     )
     clash = conflict(key)
@@ -392,7 +392,7 @@ def _render_links(learner: Learner | None, step: dict[str, Any], read_only: bool
         disabled=read_only,
         height=68,
         on_change=actions.save_links,
-        args=(learner, step_id),
+        args=(learner, step_id, tuple(links)),
     )
     for link in links:
         url = domain.safe_link(link)

@@ -13,9 +13,13 @@ def sync_widget(key: str, stored: Any) -> None:
     """Show the stored value in widget `key`, unless the learner has unsaved input there.
 
     Called before the widget is drawn on every run: the store is the truth, so a change
-    saved from another tab shows up here on the next rerun.
+    saved from another tab shows up here on the next rerun. The value is only set when it
+    differs: setting a widget's value makes the browser replace what the widget shows,
+    which would also wipe text the person is typing and has not committed yet.
     """
     if key in st.session_state.get(_DIRTY, set()):
+        return
+    if key in st.session_state and st.session_state[key] == stored:
         return
     st.session_state[key] = stored
 
