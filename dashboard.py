@@ -1,57 +1,77 @@
-"""Data PM Pathfinder: the router and the frame every page shares."""
+"""Data PM Pathfinder: the router and the frame every page shares.
+
+`streamlit run dashboard.py` uses this file twice: it imports it once as a module to serve
+`app` (Streamlit plus the parts in pathfinder.ui.server), and then runs it as `__main__`
+on every script run, where it routes to the page asked for.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from pathfinder.ui.access import gate_for
-from pathfinder.ui.frame import page_frame
-from pathfinder.ui.identity import trusted_header
-from pathfinder.ui.resources import identity
+if __name__ != "__main__":
+    from pathfinder.ui import server
 
-st.set_page_config(
-    page_title="Data PM Pathfinder",
-    page_icon=":material/explore:",
-    layout="centered",
-    initial_sidebar_state="auto",
-)
-
-OVERVIEW = st.Page(
-    "pages/overview.py", title="Overview", icon=":material/home:", url_path="", default=True
-)
-PLAN = st.Page("pages/plan.py", title="Learning plan", icon=":material/checklist:", url_path="plan")
-LIFECYCLE = st.Page(
-    "pages/lifecycle.py", title="Lifecycle", icon=":material/cycle:", url_path="lifecycle"
-)
-SKILLS = st.Page("pages/skills.py", title="Skills", icon=":material/radar:", url_path="skills")
-CASE_STUDIES = st.Page(
-    "pages/case_studies.py",
-    title="Case studies",
-    icon=":material/article:",
-    url_path="case-studies",
-)
-PROGRESS = st.Page(
-    "pages/progress.py", title="Progress", icon=":material/trending_up:", url_path="progress"
-)
-INTERVIEW = st.Page(
-    "pages/interview.py", title="The interview", icon=":material/podcasts:", url_path="interview"
-)
-SETTINGS = st.Page(
-    "pages/settings.py", title="Settings", icon=":material/settings:", url_path="settings"
-)
-PAGES = [OVERVIEW, PLAN, LIFECYCLE, SKILLS, CASE_STUDIES, PROGRESS, INTERVIEW, SETTINGS]
-# A share link opens what the owner shows a mentor; nothing there can change anything.
-VIEWER_PAGES = [OVERVIEW, PLAN, SKILLS, CASE_STUDIES, PROGRESS]
-
-who = identity()
-gate = gate_for(who, behind_proxy=trusted_header() is not None)
-if gate is not None:
-    # Anonymous visitors and unusable share links get one page, drawn directly: whatever
-    # address they open, no page script (and so no progress) runs.
-    st.navigation([st.Page(gate, title="Welcome", default=True)], position="hidden")
-    page_frame(who)
-    gate()
+    app = st.App(
+        __file__,
+        routes=server.routes(),
+        middleware=server.middleware(),
+        lifespan=server.lifespan,
+    )
 else:
-    page = st.navigation(VIEWER_PAGES if who.read_only else PAGES)
-    page_frame(who)
-    page.run()
+    from pathfinder.ui.access import gate_for
+    from pathfinder.ui.frame import page_frame
+    from pathfinder.ui.identity import trusted_header
+    from pathfinder.ui.resources import identity
+
+    st.set_page_config(
+        page_title="Data PM Pathfinder",
+        page_icon=":material/explore:",
+        layout="centered",
+        initial_sidebar_state="auto",
+    )
+
+    OVERVIEW = st.Page(
+        "pages/overview.py", title="Overview", icon=":material/home:", url_path="", default=True
+    )
+    PLAN = st.Page(
+        "pages/plan.py", title="Learning plan", icon=":material/checklist:", url_path="plan"
+    )
+    LIFECYCLE = st.Page(
+        "pages/lifecycle.py", title="Lifecycle", icon=":material/cycle:", url_path="lifecycle"
+    )
+    SKILLS = st.Page("pages/skills.py", title="Skills", icon=":material/radar:", url_path="skills")
+    CASE_STUDIES = st.Page(
+        "pages/case_studies.py",
+        title="Case studies",
+        icon=":material/article:",
+        url_path="case-studies",
+    )
+    PROGRESS = st.Page(
+        "pages/progress.py", title="Progress", icon=":material/trending_up:", url_path="progress"
+    )
+    INTERVIEW = st.Page(
+        "pages/interview.py",
+        title="The interview",
+        icon=":material/podcasts:",
+        url_path="interview",
+    )
+    SETTINGS = st.Page(
+        "pages/settings.py", title="Settings", icon=":material/settings:", url_path="settings"
+    )
+    PAGES = [OVERVIEW, PLAN, LIFECYCLE, SKILLS, CASE_STUDIES, PROGRESS, INTERVIEW, SETTINGS]
+    # A share link opens what the owner shows a mentor; nothing there can change anything.
+    VIEWER_PAGES = [OVERVIEW, PLAN, SKILLS, CASE_STUDIES, PROGRESS]
+
+    who = identity()
+    gate = gate_for(who, behind_proxy=trusted_header() is not None)
+    if gate is not None:
+        # Anonymous visitors and unusable share links get one page, drawn directly: whatever
+        # address they open, no page script (and so no progress) runs.
+        st.navigation([st.Page(gate, title="Welcome", default=True)], position="hidden")
+        page_frame(who)
+        gate()
+    else:
+        page = st.navigation(VIEWER_PAGES if who.read_only else PAGES)
+        page_frame(who)
+        page.run()
