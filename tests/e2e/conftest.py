@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from benchmarks.browser import StreamlitServer, launch_chromium
+from tests.e2e.driver import watch_runs
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "dashboard.py"
@@ -71,7 +72,7 @@ def page(browser: Browser) -> Iterator[Page]:
     """Open a page in a fresh browser context (its own cookies and downloads)."""
     context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(30_000)
-    yield context.new_page()
+    yield watch_runs(context.new_page())
     context.close()
 
 

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
-from playwright.sync_api import Locator, Page, expect
-from sqlalchemy.engine import Engine
+from playwright.sync_api import Page, expect
 
-from benchmarks.browser import StreamlitServer, wait_for_run
+from benchmarks.browser import StreamlitServer
 from pathfinder import store
+from tests.e2e.driver import (
+    ERRORS,
+    after_run,
+    checkbox,
+    engine_on,
+    note_box,
+    open_details,
+    open_path,
+    reload,
+    stored_items,
+    tick,
+)
 
 PAGE_PATHS = [
     "/",
@@ -23,77 +33,11 @@ PAGE_PATHS = [
     "/interview",
     "/settings",
 ]
-ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
-DETAILS = "Status, why, resources and notes"
 # Each test works on its own plan step, so tests sharing one server never collide.
 TICK_STEP = ("take-pm-foundations-course", "Take a product management foundations course")
 RESTART_STEP = ("map-the-lifecycle", "Map the product lifecycle onto a project you know")
 NOTE_STEP = ("write-success-metrics", "Write success metrics for a feature")
 EXPORT_STEP = "learn-sql"
-
-
-@contextmanager
-def engine_on(server: StreamlitServer) -> Iterator[Engine]:
-    """Yield an engine on the server's own database, to check what it stored."""
-    assert server.database_url is not None
-    engine = store.create_store_engine(server.database_url)
-    store.migrate(engine)  # a no-op once the server has opened the database
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-
-
-def stored_items(server: StreamlitServer) -> dict[str, dict[str, object]]:
-    """Return the server's saved plan items, item id -> status and note."""
-    with engine_on(server) as engine:
-        progress = store.item_progress(engine, store.local_profile_id(engine))
-    return {
-        str(row["item_id"]): {"status": row["status"], "note": row["note"]}
-        for row in progress.to_dict("records")
-    }
-
-
-def open_path(page: Page, server: StreamlitServer, path: str) -> None:
-    """Navigate to a page of the dashboard and wait until its script run is over."""
-    page.goto(server.url + path)
-    wait_for_run(page)
-
-
-def step_box(page: Page, step_id: str) -> Locator:
-    """Return the bordered container of one plan step."""
-    return page.locator(f".st-key-step-{step_id}")
-
-
-def checkbox(page: Page, title: str) -> Locator:
-    """Return a plan step's done checkbox (the input, for its checked state)."""
-    return page.get_by_role("checkbox", name=title, exact=True)
-
-
-def tick(page: Page, title: str) -> None:
-    """Tick a step by clicking its label, as a learner does, and wait for the save."""
-    page.locator('[data-testid="stCheckbox"]', has=checkbox(page, title)).locator("label").click()
-    wait_for_run(page)
-
-
-def open_track(page: Page, track_id: str) -> None:
-    """Open a track's lazy list of steps (only the next step's track opens by itself)."""
-    page.locator(f".st-key-track-steps-{track_id} summary").click()
-    wait_for_run(page)
-
-
-def open_details(page: Page, step_id: str) -> Locator:
-    """Open a step's lazy details expander and return the step's container."""
-    box = step_box(page, step_id)
-    box.get_by_text(DETAILS, exact=True).click()
-    wait_for_run(page)
-    expect(note_box(box)).to_be_visible()
-    return box
-
-
-def note_box(step: Locator) -> Locator:
-    """Return the 'Your note' text area inside a step's container."""
-    return step.get_by_role("textbox", name="Your note", exact=True)
 
 
 def test_every_page_opens_without_an_error(page: Page, shared_server: StreamlitServer) -> None:
@@ -131,8 +75,7 @@ def test_tick_survives_a_reload(page: Page, shared_server: StreamlitServer) -> N
     tick(page, title)
     expect(checkbox(page, title)).to_be_checked()
     assert stored_items(shared_server)[step_id]["status"] == "done"
-    page.reload()
-    wait_for_run(page)
+    reload(page)
     expect(checkbox(page, title)).to_be_checked()
     expect(page.locator(ERRORS)).to_have_count(0)
 
@@ -161,11 +104,12 @@ def test_saved_note_survives_a_reload(page: Page, shared_server: StreamlitServer
     open_path(page, shared_server, "/plan")
     note = note_box(open_details(page, step_id))
     note.fill(text)
-    note.press("Control+Enter")
-    wait_for_run(page)
+    # The flaky wait this used to have: Ctrl+Enter sends a rerun request, and waiting for
+    # an idle page right away could return before the server had even received it.
+    with after_run(page):
+        note.press("Control+Enter")
     assert stored_items(shared_server)[step_id]["note"] == text
-    page.reload()
-    wait_for_run(page)
+    reload(page)
     expect(note_box(open_details(page, step_id))).to_have_value(text)
 
 
@@ -182,10 +126,10 @@ def download_export(page: Page, server: StreamlitServer, into: Path) -> Path:
 def upload_and_import(page: Page, server: StreamlitServer, path: Path) -> None:
     """Choose a file in the settings page's uploader and press 'Import this file'."""
     open_path(page, server, "/settings")
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(path)
-    wait_for_run(page)
-    page.get_by_role("button", name="Import this file").click()
-    wait_for_run(page)
+    with after_run(page):
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(path)
+    with after_run(page):
+        page.get_by_role("button", name="Import this file").click()
 
 
 def test_export_then_import_into_a_fresh_database(

@@ -16,19 +16,22 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
 
-from benchmarks.browser import StreamlitServer, wait_for_run
+from benchmarks.browser import StreamlitServer
 from pathfinder import store
 from pathfinder.store.schema import profiles
 from tests.e2e.conftest import ARTIFACTS, DASHBOARD
-from tests.e2e.test_dashboard import (
-    TICK_STEP,
+from tests.e2e.driver import (
+    after_run,
     checkbox,
     engine_on,
     note_box,
     open_details,
     open_path,
+    reload,
     tick,
+    watch_runs,
 )
+from tests.e2e.test_dashboard import TICK_STEP
 
 HEADER = "X-Forwarded-User"
 ISSUER = f"header:{HEADER.lower()}"
@@ -70,7 +73,7 @@ def pages(browser: Browser) -> Iterator[dict[str, Page]]:
             extra_http_headers=headers, viewport={"width": 1280, "height": 900}
         )
         context.set_default_timeout(30_000)
-        opened[name] = context.new_page()
+        opened[name] = watch_runs(context.new_page())
     yield opened
     for page in opened.values():
         page.context.close()
@@ -93,12 +96,6 @@ def ticked(page: Page) -> list[str]:
     """Return the labels of every ticked plan step on the page."""
     boxes = page.locator('[data-testid="stCheckbox"]', has=page.locator("input:checked"))
     return [box.inner_text().strip() for box in boxes.all()]
-
-
-def reload(page: Page) -> None:
-    """Reload the page (a new Streamlit session) and wait until its run is over."""
-    page.reload()
-    wait_for_run(page)
 
 
 def stored(server: StreamlitServer) -> dict[str, dict[str, tuple[str, str]]]:
@@ -129,8 +126,8 @@ def test_two_proxy_users_never_see_each_others_progress(
         tick(ada, ADA_STEP[1])
         note = note_box(open_details(ada, ADA_STEP[0]))
         note.fill(ADA_NOTE)
-        note.press("Control+Enter")
-        wait_for_run(ada)
+        with after_run(ada):
+            note.press("Control+Enter")
         expect(checkbox(ada, ADA_STEP[1])).to_be_checked()
         assert stored(proxy_server) == {ADA: {ADA_STEP[0]: ("done", ADA_NOTE)}}
 
