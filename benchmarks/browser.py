@@ -88,6 +88,7 @@ class StreamlitServer:
     database_url: str | None = None
     log_path: Path | None = None
     extra_env: Mapping[str, str] = field(default_factory=dict)
+    address: str = "127.0.0.1"  # "0.0.0.0" to be reachable from the network as well
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
     _log: IO[bytes] | None = None
@@ -117,7 +118,7 @@ class StreamlitServer:
             "--server.port",
             str(self.port),
             "--server.address",
-            "127.0.0.1",
+            self.address,
             "--server.headless",
             "true",
             "--server.fileWatcherType",

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from pathfinder.ui.identity import INVALID_SHARE_MESSAGE, Identity, leave_shared_view
+from pathfinder.ui.identity import INVALID_SHARE_MESSAGE, Identity
 from pathfinder.ui.widgets import plain_markdown
 
 
@@ -35,7 +35,18 @@ def render_invalid_share() -> None:
     """Show the one message every unusable share link gets, and no data."""
     st.title("Data PM Pathfinder")
     st.error(INVALID_SHARE_MESSAGE, icon=":material/link_off:")
-    st.button("Leave this link", key="share-leave", on_click=leave_shared_view)
+
+
+REMOTE_MESSAGE = (
+    "This is someone's personal learning plan, served from their computer. To see their "
+    "progress, ask the owner for a share link."
+)
+
+
+def render_remote_visitor() -> None:
+    """Tell a visitor from another computer (local mode) that they need a share link."""
+    st.title("Data PM Pathfinder")
+    st.info(REMOTE_MESSAGE, icon=":material/lock:")
 
 
 def render_unavailable() -> None:
@@ -57,7 +68,6 @@ def sidebar_identity(who: Identity) -> None:
             f"Read-only view of {owner}'s progress{label}. Nothing can be changed here.",
             icon=":material/visibility:",
         )
-        st.button("Leave this shared view", key="share-leave", on_click=leave_shared_view)
     elif who.kind == "oidc":
         st.caption(f"Signed in as {plain_markdown(who.display_name or 'you')}.")
         st.button("Log out", key="logout", icon=":material/logout:", on_click=st.logout)
@@ -71,6 +81,8 @@ def gate_for(who: Identity, *, behind_proxy: bool) -> Callable[[], None] | None:
     """Return the page shown instead of the app to someone who may see no data, else None."""
     if who.kind == "anonymous":
         return render_proxy_required if behind_proxy else render_landing
+    if who.kind == "remote":
+        return render_remote_visitor
     if who.kind == "invalid-share":
         return render_invalid_share
     if who.kind == "unavailable":

@@ -15,6 +15,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from pathfinder import store
+from pathfinder.local_access import owner_view_allowed
 from pathfinder.store.schema import LOCAL_ISSUER, LOCAL_SUBJECT
 
 INVALID_SHARE_MESSAGE = "This share link is not valid. Ask the owner for a new one."
@@ -22,7 +23,9 @@ SHARE_PARAM = "share"
 _SHARE_TOKEN = "_pathfinder_share_token"  # noqa: S105 - a session-state key, not a secret
 _PROFILE = "_pathfinder_profile"
 
-Kind = Literal["local", "oidc", "header", "share", "anonymous", "invalid-share", "unavailable"]
+Kind = Literal[
+    "local", "oidc", "header", "share", "anonymous", "remote", "invalid-share", "unavailable"
+]
 
 
 @dataclass(frozen=True)
@@ -63,19 +66,24 @@ def trusted_header() -> tuple[str, str] | None:
 
 
 def _share_token() -> tuple[str | None, bool]:
-    """Move `?share=` out of the address bar into the session; return it and whether it is new."""
-    arrived = False
-    if SHARE_PARAM in st.query_params:
-        st.session_state[_SHARE_TOKEN] = str(st.query_params.get(SHARE_PARAM) or "")
-        del st.query_params[SHARE_PARAM]
-        arrived = True
-    token = st.session_state.get(_SHARE_TOKEN)
-    return (token if isinstance(token, str) else None), arrived
+    """Return the share token this session opened, and whether it arrived on this run.
 
-
-def leave_shared_view() -> None:
-    """Forget the share token of this session (the viewer goes back to their own view)."""
-    st.session_state.pop(_SHARE_TOKEN, None)
+    The token stays in the address: a reload, a bookmark or the back button opens the same
+    read-only view again (a view that forgot its token on reload would turn into whatever
+    the address alone gives). Streamlit drops the query string when the viewer moves to
+    another page, so it is put back from the session on every run. A session that opened a
+    share link stays a share view until it ends: no step inside it leads to the owner's view.
+    The token never reaches other sites (the app's Referrer-Policy) and is never logged.
+    """
+    kept = st.session_state.get(_SHARE_TOKEN)
+    kept = kept if isinstance(kept, str) else None
+    in_address = st.query_params.get(SHARE_PARAM) if SHARE_PARAM in st.query_params else None
+    if in_address is not None and in_address != kept:
+        st.session_state[_SHARE_TOKEN] = in_address
+        return in_address, True
+    if kept is not None and in_address is None:
+        st.query_params[SHARE_PARAM] = kept
+    return kept, False
 
 
 def _text(key: str, limit: int) -> str | None:
@@ -83,6 +91,16 @@ def _text(key: str, limit: int) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
     return value.strip()[:limit]
+
+
+def _client_address() -> str | None:
+    """Return the client's address as Streamlit saw it (None: a client on this computer).
+
+    A real session gives a string or None; AppTest's in-process stand-in client gives an
+    object that is neither, and runs on this computer.
+    """
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None
 
 
 def current_identity(engine: Engine | None) -> Identity:
@@ -119,6 +137,8 @@ def current_identity(engine: Engine | None) -> Identity:
             return Identity("anonymous")
         # Keyed by issuer + subject, never by email: an address can be reassigned.
         return Identity("oidc", issuer=issuer, subject=subject, display_name=_text("name", 200))
+    if not owner_view_allowed(_client_address(), st.context.headers):
+        return Identity("remote")  # local mode, but not this computer: a share link is needed
     return Identity("local", issuer=LOCAL_ISSUER, subject=LOCAL_SUBJECT)
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from pathfinder import store
+from pathfinder.local_access import listens_beyond_this_computer, network_address
 from pathfinder.store.share_links import MAX_LABEL
 from pathfinder.ui import data
 from pathfinder.ui.feedback import attempt
@@ -22,12 +23,28 @@ LABEL_SUGGESTIONS = ("mentor", "recruiter")
 _NEW_LINK = "_pathfinder_new_share_link"
 
 
-def app_base_url() -> str:
-    """Return the address of the app's home page as the browser sees it."""
+def app_base_url(host: str | None = None) -> str:
+    """Return the address of the app's home page as the browser sees it (or on `host`)."""
     url = st.context.url or "http://localhost:8501/"
     parts = urlsplit(url)
     base_path = str(st.get_option("server.baseUrlPath") or "").strip("/")
-    return f"{parts.scheme}://{parts.netloc}/{base_path + '/' if base_path else ''}"
+    netloc = (
+        parts.netloc if host is None else f"{host}:{parts.port or st.get_option('server.port')}"
+    )
+    return f"{parts.scheme}://{netloc}/{base_path + '/' if base_path else ''}"
+
+
+def network_base_url() -> str | None:
+    """Return the app's address for others on the network, when the owner uses it locally.
+
+    The owner's own browser says localhost, which means nothing on a mentor's computer.
+    """
+    if urlsplit(st.context.url or "").hostname not in {"localhost", "127.0.0.1", "::1"}:
+        return None
+    if not listens_beyond_this_computer(st.get_option("server.address")):
+        return None
+    address = network_address()
+    return None if address is None else app_base_url(address)
 
 
 def _create(learner: Learner) -> None:
@@ -86,6 +103,10 @@ def render_share_links(learner: Learner) -> None:
             icon=":material/key:",
         )
         st.code(f"{app_base_url()}?{SHARE_PARAM}={token}", language=None)
+        network = network_base_url()
+        if network is not None:
+            st.markdown("For someone on your network (the same Wi-Fi or office):")
+            st.code(f"{network}?{SHARE_PARAM}={token}", language=None)
     links = data.share_links(learner)
     if links.empty:
         st.caption("No share links yet.")

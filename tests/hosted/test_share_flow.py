@@ -40,17 +40,34 @@ def test_owner_creates_a_link_shown_once(
     assert not [c.value for c in at.code if "?share=" in c.value]
 
 
-def test_link_opens_a_read_only_view_and_leaves_the_address_bar(
+def test_link_opens_a_read_only_view_that_keeps_its_address(
     open_app: Callable[..., AppTest], app_engine: Engine
 ) -> None:
-    """A valid link shows the owner's overview read-only and removes the token from the URL."""
+    """A valid link shows the owner's overview read-only; the token stays for reloads."""
     owner = _owner(app_engine)
     _id, token = store.create_share_link(app_engine, owner, "mentor")
     at = open_app(share=token)
-    assert "share" not in at.query_params
+    assert at.query_params["share"] == token
     assert at.title[0].value == "Your path to data product management"
     assert "Read-only view of Ann" in at.sidebar.info[0].value
     assert store.list_share_links(app_engine, owner)["last_used_at"].notna().all()
+    assert not [b for b in at.sidebar.button if "Leave" in b.label]  # no way out to the owner
+
+
+def test_a_share_session_puts_its_token_back_after_moving_to_another_page(
+    open_app: Callable[..., AppTest], app_engine: Engine
+) -> None:
+    """Moving to another page (which drops the query string) keeps the session read-only."""
+    owner = _owner(app_engine)
+    _id, token = store.create_share_link(app_engine, owner, "mentor")
+    at = open_app(share=token)
+    at.query_params.pop("share")  # what Streamlit's page navigation does to the address
+    at.switch_page("pages/plan.py")
+    at.run()
+    assert at.query_params["share"] == token
+    assert at.title[0].value == "Learning plan"
+    assert at.checkbox
+    assert all(box.disabled for box in at.checkbox)  # still read-only
 
 
 def test_owner_revokes_on_settings_and_the_viewer_loses_access_at_once(
@@ -91,8 +108,8 @@ def test_unusable_links_get_one_plain_message(
         token = "not-a-token"
     at = open_app(share=token)
     assert [e.value for e in at.error] == [INVALID_SHARE_MESSAGE]
-    assert "share" not in at.query_params
     assert "secret" not in page_text(at)
+    assert not at.button  # nothing on the page leads anywhere else
 
 
 def test_owner_chooses_which_case_studies_a_viewer_sees(
