@@ -48,8 +48,17 @@ def empty_note(frame: pd.DataFrame, message: str) -> bool:
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Return the rows of `frame` as dicts keyed by column name, for laying out widgets."""
-    return cast(list[dict[str, Any]], frame.to_dict("records"))
+    """Return the rows of `frame` as dicts keyed by column name, for laying out widgets.
+
+    A missing value is None, never pandas' NaN or NaT: a NaN is truthy and formats as
+    "nan", which once turned resources without an address into links to "nan".
+    """
+    rows = cast(list[dict[str, Any]], frame.to_dict("records"))
+    return [{key: None if _missing(value) else value for key, value in row.items()} for row in rows]
+
+
+def _missing(value: object) -> bool:
+    return bool(pd.api.types.is_scalar(value) and pd.isna(value))
 
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:=\"'])")

@@ -70,6 +70,39 @@ def after_run(page: Page, timeout_ms: int = RUN_TIMEOUT_MS) -> Iterator[None]:
     wait_for_run(page, timeout_ms)
 
 
+@contextmanager
+def maybe_after_run(page: Page, grace_ms: int = 1500) -> Iterator[None]:
+    """Run the block's action, and wait for a script run only if one comes within `grace_ms`.
+
+    For controls that may or may not ask the server for anything (an expander that builds
+    its content lazily on a rerun, or one that was drawn in full and just opens).
+    """
+    counter = _COUNTERS[page]
+    before = counter.finished
+    yield
+    deadline = time.monotonic() + grace_ms / 1000
+    while counter.finished <= before and time.monotonic() < deadline:
+        page.wait_for_timeout(20)
+    wait_for_run(page)
+
+
+def open_expander(page: Page, summary: Locator) -> None:
+    """Open an expander by its summary; wait for its rerun when its content is built lazily.
+
+    An expander drawn in full already holds its content while shut; a lazy one (built
+    with `on_change="rerun"`) is empty until the rerun its opening asks for.
+    """
+    content = summary.locator("xpath=..").locator(
+        "[data-testid='stExpanderDetails'] > [data-testid='stVerticalBlock'] > *"
+    )
+    if content.count():
+        summary.click()
+        wait_for_run(page)
+        return
+    with after_run(page):
+        summary.click()
+
+
 # -- the dashboard, as a person sees it ------------------------------------------------------
 
 
