@@ -105,7 +105,8 @@ class StreamlitServer:
 
     def launch(self) -> None:
         """Start the server process without waiting for it to be ready."""
-        self.port = free_port()
+        if not self.port:
+            self.port = free_port()
         env = {**os.environ, **self.extra_env}
         if self.database_url is not None:
             env["PATHFINDER_DATABASE_URL"] = self.database_url
@@ -156,6 +157,11 @@ class StreamlitServer:
         raise TimeoutError(
             f"streamlit did not become healthy in {timeout:.0f} s:\n{self.log_tail()}"
         )
+
+    def restart(self) -> None:
+        """Stop the server and start it again on the same port (browsers reconnect to it)."""
+        self.stop()
+        self.start()
 
     def stop(self) -> None:
         """Stop the whole process group: SIGTERM, then SIGKILL after 10 seconds."""

@@ -16,7 +16,7 @@ from pathfinder.ui.settings_view import (
     reset_everything,
 )
 from pathfinder.ui.sharing_view import render_share_links
-from pathfinder.ui.state import sync_widget
+from pathfinder.ui.state import typed_default
 
 st.title("Settings")
 c = content()
@@ -29,10 +29,9 @@ read_only = me is None
 
 st.subheader("Your target")
 target = data.target(me)
-sync_widget("target-date", target.target_date)
-sync_widget("target-hours", target.hours_per_week)
 st.date_input(
     "Finish the plan by",
+    value=typed_default("target-date", target.target_date),
     key="target-date",
     disabled=read_only,
     format="YYYY-MM-DD",
@@ -41,6 +40,7 @@ st.date_input(
 )
 st.number_input(
     "Hours you can spend each week",
+    value=typed_default("target-hours", target.hours_per_week),
     key="target-hours",
     min_value=0.5,
     max_value=80.0,

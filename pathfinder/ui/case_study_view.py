@@ -12,7 +12,7 @@ from pathfinder import domain, store
 from pathfinder.content import Content
 from pathfinder.ui.feedback import attempt, clear_conflict, conflict
 from pathfinder.ui.resources import Learner
-from pathfinder.ui.state import mark_saved, mark_unsaved, sync_widget
+from pathfinder.ui.state import mark_saved, mark_unsaved, sync_widget, typed_default
 from pathfinder.ui.widgets import cite, records
 
 STATUS_LABELS = {"draft": "Draft", "ready": "Ready to publish", "published": "Published"}
@@ -141,10 +141,14 @@ def render_draft_editor(learner: Learner | None, c: Content, draft: dict[str, An
     st.progress(completeness, text=f"{round(completeness * 100)}% of the template filled in")
 
     keys = [_field_key(draft_id, "title"), _field_key(draft_id, "status")]
-    sync_widget(keys[0], draft["title"])
     sync_widget(keys[1], draft["status"])
     st.text_input(
-        "Title", key=keys[0], disabled=read_only, on_change=_save, args=(learner, draft, c, "title")
+        "Title",
+        value=typed_default(keys[0], str(draft["title"])),
+        key=keys[0],
+        disabled=read_only,
+        on_change=_save,
+        args=(learner, draft, c, "title"),
     )
     st.segmented_control(
         "Status",
@@ -160,12 +164,13 @@ def render_draft_editor(learner: Learner | None, c: Content, draft: dict[str, An
     for section in records(c.case_study_sections):
         key = _field_key(draft_id, f"section-{section['id']}")
         keys.append(key)
-        sync_widget(key, sections.get(section["id"], ""))
+
         st.markdown(f"#### {section['order']}. {section['title']}")
         st.caption(section["purpose"])
         st.markdown("\n".join(f"- {q}" for q in section["guiding_questions"]))
         st.text_area(
             section["title"],
+            value=typed_default(key, sections.get(section["id"], "")),
             key=key,
             disabled=read_only,
             height=150,

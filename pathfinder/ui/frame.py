@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from pathfinder.ui.access import sidebar_identity
 from pathfinder.ui.identity import Identity
 from pathfinder.ui.resources import content, database_url, describe_store
 
+# How often the probe below runs: rarely, since it only has to exist on the page.
+RECONNECT_PROBE_INTERVAL = dt.timedelta(minutes=10)
+
+
+@st.fragment(run_every=RECONNECT_PROBE_INTERVAL)
+def _rerun_after_reconnect() -> None:
+    """Make the browser run the page again when its connection comes back (draws nothing).
+
+    When a server restarts, or a load balancer moves the person to another server, the
+    browser reconnects to a new session that never ran the page it shows. Streamlit's
+    browser runs the page again on reconnect only in a few cases, one of which is a timed
+    fragment on the page; without that run the new session does not know the page's
+    fragments, and it silently drops the person's next tick (a fragment rerun) while the
+    checkbox shows it ticked. With it, the page is redrawn from the store first.
+    tests/e2e/test_reconnect.py restarts a real server under an untouched page.
+    """
+
 
 def page_frame(who: Identity | None = None) -> None:
     """Draw the sidebar (messages left by the last interaction are drawn by `learner()`)."""
+    _rerun_after_reconnect()
     episode = content().episode
     with st.sidebar:
         st.caption(

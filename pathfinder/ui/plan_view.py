@@ -13,7 +13,7 @@ from pathfinder.content import Content
 from pathfinder.ui import actions, data
 from pathfinder.ui.feedback import attempt, conflict, show_pending
 from pathfinder.ui.resources import Learner, content
-from pathfinder.ui.state import is_unsaved, sync_widget
+from pathfinder.ui.state import is_unsaved, sync_widget, typed_default
 from pathfinder.ui.widgets import citation_links, plain_markdown, records
 
 STATUS_LABELS = {
@@ -350,9 +350,9 @@ def _render_note(learner: Learner | None, step: dict[str, Any], read_only: bool)
     key = actions.note_key(step_id)
     stored = step["note"] if isinstance(step["note"], str) else ""
     version = int(step["note_version"]) if pd.notna(step["note_version"]) else 0
-    sync_widget(key, stored)
     st.text_area(
         "Your note",
+        value=typed_default(key, stored),
         key=key,
         disabled=read_only,
         placeholder="What did you learn? What next?",
@@ -385,9 +385,9 @@ def _render_links(learner: Learner | None, step: dict[str, Any], read_only: bool
     step_id = step["id"]
     key = actions.links_key(step_id)
     links = step["links"] if isinstance(step["links"], list) else []
-    sync_widget(key, "\n".join(links))
     st.text_area(
         "Your links (one per line)",
+        value=typed_default(key, "\n".join(links)),
         key=key,
         disabled=read_only,
         height=68,

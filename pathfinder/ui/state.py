@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import streamlit as st
+
+T = TypeVar("T")
 
 _DIRTY = "_pathfinder_dirty"
 
@@ -22,6 +24,22 @@ def sync_widget(key: str, stored: Any) -> None:
     if key in st.session_state and st.session_state[key] == stored:
         return
     st.session_state[key] = stored
+
+
+def typed_default(key: str, stored: T) -> T | None:
+    """Return the `value=` for a widget a person types into, keeping it in step with the store.
+
+    What a person is typing lives only in the browser until they leave the box, and setting
+    a widget's value from the script makes the browser replace it. So the stored value
+    reaches a typing widget as its default, which counts only while this session has no
+    value for it: a new page, or a new session after a server restart or failover, whose
+    browser may still hold the text being typed. Once the session knows the widget, a value
+    saved elsewhere comes in through `sync_widget` (and the default returned is None).
+    """
+    if key in st.session_state:
+        sync_widget(key, stored)
+        return None
+    return stored
 
 
 def mark_unsaved(key: str) -> None:

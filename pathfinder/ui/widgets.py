@@ -57,7 +57,7 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{key: None if _missing(value) else value for key, value in row.items()} for row in rows]
 
 
-def _missing(value: object) -> bool:
+def _missing(value: Any) -> bool:
     return bool(pd.api.types.is_scalar(value) and pd.isna(value))
 
 
