@@ -62,7 +62,7 @@ for phase in records(c.phases):
             key=key,
             disabled=read_only,
             on_change=actions.rate,
-            args=(me, "phase", phase["id"], shown),
+            args=(me, "phase", phase["id"]),
         )
 
 st.subheader("Your confidence per phase")

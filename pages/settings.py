@@ -36,7 +36,7 @@ st.date_input(
     disabled=read_only,
     format="YYYY-MM-DD",
     on_change=actions.save_target,
-    args=(me, target.target_date, target.hours_per_week),
+    args=(me,),
 )
 st.number_input(
     "Hours you can spend each week",
@@ -47,7 +47,7 @@ st.number_input(
     step=0.5,
     disabled=read_only,
     on_change=actions.save_target,
-    args=(me, target.target_date, target.hours_per_week),
+    args=(me,),
 )
 plan = domain.plan_table(c.steps, c.tracks, data.progress(me))
 st.caption(domain.pace_forecast(plan, target, domain.today()).sentence)

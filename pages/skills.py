@@ -71,7 +71,7 @@ if rate_tab.open:
                     key=key,
                     disabled=read_only,
                     on_change=actions.rate,
-                    args=(me, "skill", skill["id"], shown),
+                    args=(me, "skill", skill["id"]),
                 )
 
 if history_tab.open:

@@ -1,26 +1,22 @@
 """Widget callbacks: each reads its widget's value and makes one store write.
 
-Every callback gets the value its widget was drawn with (`shown`) and writes only when the
-widget now holds something else. Streamlit can call a callback when the person did not
-touch that widget: when they leave a page while a fragment's rerun is pending, it replays
-the callbacks of every widget of that fragment with the values the page showed. A replayed
-value equals the shown one, so nothing is written; only a value the person chose is.
+A callback writes only a value the person chose: what its widget holds now, compared with
+what the page showed (see pathfinder.ui.state). Streamlit can call a callback the person
+never triggered, with the value the page showed; that writes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Any
 
 import streamlit as st
 
 from pathfinder import store
 from pathfinder.ui.feedback import attempt, clear_conflict
 from pathfinder.ui.resources import Learner
-from pathfinder.ui.state import mark_saved, mark_unsaved
-
-_MISSING: Final = object()
+from pathfinder.ui.state import UNKNOWN, chosen, mark_saved, mark_unsaved, set_shown, shown
 
 
 def done_key(step_id: str) -> str:
@@ -48,26 +44,30 @@ def rating_key(kind: str, subject_id: str) -> str:
     return f"rate-{kind}-{subject_id}"
 
 
-def _value(key: str) -> Any:
-    """Return widget `key`'s value, or _MISSING when the widget is not in this session."""
-    return st.session_state.get(key, _MISSING)
+def note_version_key(step_id: str) -> str:
+    """Return the key under which the version of a step's shown note is remembered."""
+    return f"note-version-{step_id}"
 
 
-def toggle_done(learner: Learner, step_id: str, shown_done: bool) -> None:
+def toggle_done(learner: Learner, step_id: str) -> None:
     """Save a tick as done and an untick as not started, if the person changed the box."""
-    ticked = _value(done_key(step_id))
-    if ticked is _MISSING or bool(ticked) == shown_done:
+    key = done_key(step_id)
+    ticked = chosen(key)
+    if ticked is UNKNOWN:
         return
     status = "done" if ticked else "not-started"
-    attempt(lambda: store.set_status(learner.engine, learner.profile_id, step_id, status))
+    if attempt(lambda: store.set_status(learner.engine, learner.profile_id, step_id, status)):
+        set_shown(key, bool(ticked))
 
 
-def change_status(learner: Learner, step_id: str, current: str) -> None:
-    """Save the status picked in a step's status control, if it differs from the one shown."""
-    picked = _value(status_key(step_id))
-    if picked is _MISSING or picked is None or picked == current:
+def change_status(learner: Learner, step_id: str) -> None:
+    """Save the status picked in a step's status control, if the person picked another."""
+    key = status_key(step_id)
+    picked = chosen(key)
+    if picked is UNKNOWN or picked is None:
         return  # clicking the selected status again deselects it: no change
-    attempt(lambda: store.set_status(learner.engine, learner.profile_id, step_id, str(picked)))
+    if attempt(lambda: store.set_status(learner.engine, learner.profile_id, step_id, str(picked))):
+        set_shown(key, picked)
 
 
 def mark_steps(learner: Learner, step_ids: Sequence[str], status: str, saved: str) -> None:
@@ -78,33 +78,43 @@ def mark_steps(learner: Learner, step_ids: Sequence[str], status: str, saved: st
     )
 
 
-def save_note(
-    learner: Learner, step_id: str, expected_version: int, shown_text: str | None
-) -> None:
-    """Save a step's note unless it changed elsewhere since this copy was loaded.
-
-    `shown_text` None saves whatever the box holds (the person chose to keep their text).
-    """
+def save_note(learner: Learner, step_id: str) -> None:
+    """Save a step's note if the person changed it, unless it changed elsewhere meanwhile."""
     key = note_key(step_id)
-    text = _value(key)
-    if not isinstance(text, str):
+    text = chosen(key)
+    if text is UNKNOWN:
+        mark_saved(key)  # the box holds what is stored
         return
-    if text == shown_text:
-        mark_saved(key)
-        return
-    ok = attempt(
-        lambda: store.save_note(
-            learner.engine, learner.profile_id, step_id, text, expected_version=expected_version
-        ),
-        saved="Note saved",
-        conflict_key=key,
-    )
-    (mark_saved if ok else mark_unsaved)(key)
+    _save_note_text(learner, step_id, str(text))
 
 
 def overwrite_note(learner: Learner, step_id: str, current_version: int) -> None:
     """Keep the learner's text over the one saved elsewhere."""
-    save_note(learner, step_id, current_version, None)
+    text = st.session_state.get(note_key(step_id))
+    if isinstance(text, str):
+        set_shown(note_version_key(step_id), current_version)
+        _save_note_text(learner, step_id, text)
+
+
+def _save_note_text(learner: Learner, step_id: str, text: str) -> None:
+    key = note_key(step_id)
+    version = int(shown(note_version_key(step_id)) or 0)
+    saved: list[int] = []
+    ok = attempt(
+        lambda: saved.append(
+            store.save_note(
+                learner.engine, learner.profile_id, step_id, text, expected_version=version
+            )
+        ),
+        saved="Note saved",
+        conflict_key=key,
+    )
+    if ok:
+        set_shown(key, text)
+        set_shown(note_version_key(step_id), saved[0])
+        mark_saved(key)
+    else:
+        mark_unsaved(key)
 
 
 def take_other_note(step_id: str) -> None:
@@ -125,43 +135,56 @@ def links_from_text(text: str) -> list[str]:
     return [_with_scheme(line.strip()) for line in text.splitlines() if line.strip()]
 
 
-def save_links(learner: Learner, step_id: str, shown: tuple[str, ...]) -> None:
-    """Save a step's personal links, one per line, if they differ from the ones shown."""
+def save_links(learner: Learner, step_id: str) -> None:
+    """Save a step's personal links, one per line, if the person changed them."""
     key = links_key(step_id)
-    text = _value(key)
-    if not isinstance(text, str):
+    text = chosen(key)
+    if text is UNKNOWN or links_from_text(str(text)) == links_from_text(str(shown(key))):
+        mark_saved(key)  # nothing, or only blank lines and spaces, changed
         return
-    links = links_from_text(text)
-    if tuple(links) == shown:
-        mark_saved(key)
-        return
+    links = links_from_text(str(text))
     ok = attempt(
         lambda: store.set_links(learner.engine, learner.profile_id, step_id, links),
         saved="Links saved",
     )
-    (mark_saved if ok else mark_unsaved)(key)
+    if ok:
+        set_shown(key, text)
+        mark_saved(key)
+    else:
+        mark_unsaved(key)
 
 
-def rate(learner: Learner, kind: str, subject_id: str, shown: int | None) -> None:
+def rate(learner: Learner, kind: str, subject_id: str) -> None:
     """Save a new self-rating (1-5) for a skill or a lifecycle phase, if the person picked one."""
-    level = _value(rating_key(kind, subject_id))
-    if level is _MISSING or level is None or level == shown:
-        return  # deselecting, or a replay of the level shown: not a new rating
-    attempt(lambda: store.rate(learner.engine, learner.profile_id, kind, subject_id, int(level)))
+    key = rating_key(kind, subject_id)
+    level = chosen(key)
+    if level is UNKNOWN or level is None:
+        return  # deselecting is not a rating
+    if attempt(
+        lambda: store.rate(learner.engine, learner.profile_id, kind, subject_id, int(level))
+    ):
+        set_shown(key, level)
 
 
-def save_target(learner: Learner, shown_date: dt.date | None, shown_hours: float | None) -> None:
-    """Save the learner's target date and weekly hours, if either differs from the ones shown."""
-    target_date, hours = _value("target-date"), _value("target-hours")
-    if target_date is _MISSING or hours is _MISSING:
-        return
-    if (target_date, hours) == (shown_date, shown_hours):
-        for key in ("target-date", "target-hours"):
+TARGET_KEYS = ("target-date", "target-hours")
+
+
+def save_target(learner: Learner) -> None:
+    """Save the learner's target date and weekly hours, if the person changed either."""
+    if all(chosen(key) is UNKNOWN for key in TARGET_KEYS):
+        for key in TARGET_KEYS:
             mark_saved(key)
         return
+    target_date: dt.date | None = st.session_state.get("target-date")
+    hours: float | None = st.session_state.get("target-hours")
     ok = attempt(
         lambda: store.set_target(learner.engine, learner.profile_id, target_date, hours),
         saved="Target saved",
     )
-    for key in ("target-date", "target-hours"):
-        (mark_saved if ok else mark_unsaved)(key)
+    values: dict[str, Any] = {"target-date": target_date, "target-hours": hours}
+    for key in TARGET_KEYS:
+        if ok:
+            set_shown(key, values[key])
+            mark_saved(key)
+        else:
+            mark_unsaved(key)

@@ -12,7 +12,16 @@ from pathfinder import domain, store
 from pathfinder.content import Content
 from pathfinder.ui.feedback import attempt, clear_conflict, conflict
 from pathfinder.ui.resources import Learner
-from pathfinder.ui.state import mark_saved, mark_unsaved, sync_widget, typed_default
+from pathfinder.ui.state import (
+    UNKNOWN,
+    chosen,
+    mark_saved,
+    mark_unsaved,
+    set_shown,
+    shown,
+    sync_widget,
+    typed_default,
+)
 from pathfinder.ui.widgets import cite, records
 
 STATUS_LABELS = {"draft": "Draft", "ready": "Ready to publish", "published": "Published"}
@@ -86,44 +95,51 @@ def select_draft(drafts: pd.DataFrame) -> dict[str, Any] | None:
     return by_id[selected]
 
 
-def _shown(draft: dict[str, Any], field: str) -> str:
-    """Return the value of one field of `draft` as the editor drew it."""
-    if field in ("title", "status"):
-        return str(draft[field])
-    return str((draft["sections"] or {}).get(field.removeprefix("section-"), ""))
+def _save(learner: Learner, draft_id: int, c: Content, field: str, *, force: bool = False) -> None:
+    """Save the whole draft after the person changed one field, unless it changed elsewhere.
 
-
-def _save(
-    learner: Learner, draft: dict[str, Any], c: Content, field: str, *, force: bool = False
-) -> None:
-    """Save the whole draft after one field changed, unless it changed elsewhere.
-
-    Nothing is written when the field holds what the editor drew (a replayed callback);
-    `force` saves anyway (the learner chose to keep their text over another tab's).
+    `force` saves what the editor holds even when the field is unchanged (the learner chose
+    to keep their text over another tab's).
     """
-    draft_id = int(draft["id"])
     key = _field_key(draft_id, field)
-    if not force and st.session_state.get(key, _shown(draft, field)) == _shown(draft, field):
-        mark_saved(key)
+    if not force and chosen(key) is UNKNOWN:
+        mark_saved(key)  # a replay of what the editor showed: nothing to save
         return
     sections = {
         sid: st.session_state.get(_field_key(draft_id, f"section-{sid}"), "")
         for sid in c.case_study_sections["id"]
     }
+    title = str(st.session_state.get(_field_key(draft_id, "title")) or "Untitled case study")
+    status = str(st.session_state.get(_field_key(draft_id, "status")))
+    filled = {k: str(v) for k, v in sections.items() if v}
+    version_key = _field_key(draft_id, "version")
+    saved: list[int] = []
     ok = attempt(
-        lambda: store.save_case_study(
-            learner.engine,
-            learner.profile_id,
-            draft_id,
-            title=st.session_state[_field_key(draft_id, "title")] or "Untitled case study",
-            sections={k: v for k, v in sections.items() if v},
-            status=st.session_state[_field_key(draft_id, "status")],
-            expected_version=int(draft["version"]),
+        lambda: saved.append(
+            store.save_case_study(
+                learner.engine,
+                learner.profile_id,
+                draft_id,
+                title=title,
+                sections=filled,
+                status=status,
+                expected_version=int(shown(version_key)),
+            )
         ),
         saved="Draft saved",
         conflict_key=_field_key(draft_id, "conflict"),
     )
-    (mark_saved if ok else mark_unsaved)(key)
+    if not ok:
+        mark_unsaved(key)
+        return
+    # Every field now holds what was saved: a quick edit of the next field compares with
+    # (and builds on) this save, even before the rerun has drawn the editor again.
+    set_shown(version_key, saved[0])
+    for name in ("title", "status", *(f"section-{sid}" for sid in sections)):
+        field_key = _field_key(draft_id, name)
+        if field_key in st.session_state:
+            set_shown(field_key, st.session_state[field_key])
+    mark_saved(key)
 
 
 def _take_theirs(draft_id: int, keys: list[str]) -> None:
@@ -141,6 +157,7 @@ def render_draft_editor(learner: Learner | None, c: Content, draft: dict[str, An
     st.progress(completeness, text=f"{round(completeness * 100)}% of the template filled in")
 
     keys = [_field_key(draft_id, "title"), _field_key(draft_id, "status")]
+    set_shown(_field_key(draft_id, "version"), int(draft["version"]))
     sync_widget(keys[1], draft["status"])
     st.text_input(
         "Title",
@@ -148,7 +165,7 @@ def render_draft_editor(learner: Learner | None, c: Content, draft: dict[str, An
         key=keys[0],
         disabled=read_only,
         on_change=_save,
-        args=(learner, draft, c, "title"),
+        args=(learner, draft_id, c, "title"),
     )
     st.segmented_control(
         "Status",
@@ -158,7 +175,7 @@ def render_draft_editor(learner: Learner | None, c: Content, draft: dict[str, An
         disabled=read_only,
         required=True,
         on_change=_save,
-        args=(learner, draft, c, "status"),
+        args=(learner, draft_id, c, "status"),
     )
     clash = conflict(_field_key(draft_id, "conflict"))
     for section in records(c.case_study_sections):
@@ -176,7 +193,7 @@ def render_draft_editor(learner: Learner | None, c: Content, draft: dict[str, An
             height=150,
             label_visibility="collapsed",
             on_change=_save,
-            args=(learner, draft, c, f"section-{section['id']}"),
+            args=(learner, draft_id, c, f"section-{section['id']}"),
         )
         with st.popover("The guest's example", icon=":material/lightbulb:"):
             st.write(section["guest_example"])
@@ -190,8 +207,8 @@ def render_draft_editor(learner: Learner | None, c: Content, draft: dict[str, An
         st.error("This draft was changed elsewhere. Keep your text, or take the saved version.")
         keep, take = st.columns(2)
         if keep.button("Keep my text", key=f"cs-keep-{draft_id}"):
-            draft = {**draft, "version": clash.current_version}
-            _save(learner, draft, c, "title", force=True)
+            set_shown(_field_key(draft_id, "version"), clash.current_version)
+            _save(learner, draft_id, c, "title", force=True)
             st.rerun()
         take.button(
             "Use the saved version",
@@ -222,14 +239,17 @@ def render_publishing(c: Content) -> None:
         cite(c.episode, item["sources"])
 
 
-def _set_shared(learner: Learner, draft_id: int, shown: bool) -> None:
-    shared = bool(st.session_state.get(_field_key(draft_id, "shared"), shown))
-    if shared == shown:
+def _set_shared(learner: Learner, draft_id: int) -> None:
+    key = _field_key(draft_id, "shared")
+    picked = chosen(key)
+    if picked is UNKNOWN:
         return
-    attempt(
+    shared = bool(picked)
+    if attempt(
         lambda: store.set_case_study_shared(learner.engine, learner.profile_id, draft_id, shared),
         saved="Shown through your share links" if shared else "No longer shown through links",
-    )
+    ):
+        set_shown(key, shared)
 
 
 def render_share_toggle(learner: Learner | None, draft: dict[str, Any]) -> None:
@@ -243,6 +263,6 @@ def render_share_toggle(learner: Learner | None, draft: dict[str, Any]) -> None:
         "Show this case study through my share links",
         key=key,
         on_change=_set_shared,
-        args=(learner, draft_id, bool(draft["shared"])),
+        args=(learner, draft_id),
         help="Share links open a read-only view; only case studies switched on here appear.",
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
+from pathlib import Path
 
 import streamlit as st
 
@@ -28,9 +30,21 @@ def _rerun_after_reconnect() -> None:
     """
 
 
+KEEP_TYPING_SCRIPT = Path(__file__).with_name("assets") / "keep_typing.js"
+
+
+@cache
+def _keep_typing_html() -> str:
+    return f"<script>{KEEP_TYPING_SCRIPT.read_text(encoding='utf-8')}</script>"
+
+
 def page_frame(who: Identity | None = None) -> None:
     """Draw the sidebar (messages left by the last interaction are drawn by `learner()`)."""
     _rerun_after_reconnect()
+    with st.sidebar:
+        # Our own script, no user text in it: commits a text box's typing before the page
+        # is left with the back button, a reload or closing the tab.
+        st.html(_keep_typing_html(), unsafe_allow_javascript=True)
     episode = content().episode
     with st.sidebar:
         st.caption(

@@ -13,7 +13,7 @@ from pathfinder.content import Content
 from pathfinder.ui import actions, data
 from pathfinder.ui.feedback import attempt, conflict, show_pending
 from pathfinder.ui.resources import Learner, content
-from pathfinder.ui.state import is_unsaved, sync_widget, typed_default
+from pathfinder.ui.state import is_unsaved, set_shown, sync_widget, typed_default
 from pathfinder.ui.widgets import citation_links, plain_markdown, records
 
 STATUS_LABELS = {
@@ -296,7 +296,7 @@ def _render_step(
             key=done_key,
             disabled=read_only,
             on_change=actions.toggle_done,
-            args=(learner, step_id, step["status"] == "done"),
+            args=(learner, step_id),
         )
         st.caption(
             f"{STATUS_BADGES.get(step['status'], '')}"
@@ -341,7 +341,7 @@ def _render_status(learner: Learner | None, step: dict[str, Any], read_only: boo
         key=status_key,
         disabled=read_only,
         on_change=actions.change_status,
-        args=(learner, step_id, step["status"]),
+        args=(learner, step_id),
     )
 
 
@@ -350,6 +350,7 @@ def _render_note(learner: Learner | None, step: dict[str, Any], read_only: bool)
     key = actions.note_key(step_id)
     stored = step["note"] if isinstance(step["note"], str) else ""
     version = int(step["note_version"]) if pd.notna(step["note_version"]) else 0
+    set_shown(actions.note_version_key(step_id), version)
     st.text_area(
         "Your note",
         value=typed_default(key, stored),
@@ -357,7 +358,7 @@ def _render_note(learner: Learner | None, step: dict[str, Any], read_only: bool)
         disabled=read_only,
         placeholder="What did you learn? What next?",
         on_change=actions.save_note,
-        args=(learner, step_id, version, stored),
+        args=(learner, step_id),
         help="Saved when you click outside the box (or press Ctrl+Enter).",
     )
     clash = conflict(key)
@@ -392,7 +393,7 @@ def _render_links(learner: Learner | None, step: dict[str, Any], read_only: bool
         disabled=read_only,
         height=68,
         on_change=actions.save_links,
-        args=(learner, step_id, tuple(links)),
+        args=(learner, step_id),
     )
     for link in links:
         url = domain.safe_link(link)

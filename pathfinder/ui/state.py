@@ -1,14 +1,48 @@
-"""Keep widgets in step with the store while never overwriting what a learner is typing."""
+"""Keep widgets in step with the store, and know which widget values the person chose.
+
+Every widget that saves is drawn with the stored value, and that value is remembered as
+what the page was shown (`shown`). A callback writes only when its widget now holds
+something else: Streamlit can call a callback the person never triggered, for instance
+replaying every widget of a fragment with the values the page showed when the person
+leaves the page while a rerun is pending. A successful write becomes the new shown value
+at once, so a second quick change (a double click) is compared with the first one's
+result even when the rerun between them was cut short.
+"""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import streamlit as st
 
 T = TypeVar("T")
 
 _DIRTY = "_pathfinder_dirty"
+_SHOWN = "_pathfinder_shown"
+UNKNOWN: Final = object()  # no value was shown for this widget in this session
+
+
+def shown(key: str) -> Any:
+    """Return the value widget `key` was last shown (or set to by a save), else UNKNOWN."""
+    return st.session_state.get(_SHOWN, {}).get(key, UNKNOWN)
+
+
+def set_shown(key: str, value: Any) -> None:
+    """Remember `value` as what widget `key` shows: drawn from the store, or just saved."""
+    st.session_state.setdefault(_SHOWN, {})[key] = value
+
+
+def chosen(key: str) -> Any:
+    """Return the value the person put in widget `key`, or UNKNOWN when they changed nothing.
+
+    UNKNOWN also when the widget was never shown in this session: a callback for it cannot
+    come from anything the person did here.
+    """
+    before = shown(key)
+    value = st.session_state.get(key, UNKNOWN)
+    if before is UNKNOWN or value is UNKNOWN or value == before:
+        return UNKNOWN
+    return value
 
 
 def sync_widget(key: str, stored: Any) -> None:
@@ -19,6 +53,7 @@ def sync_widget(key: str, stored: Any) -> None:
     differs: setting a widget's value makes the browser replace what the widget shows,
     which would also wipe text the person is typing and has not committed yet.
     """
+    set_shown(key, stored)
     if key in st.session_state.get(_DIRTY, set()):
         return
     if key in st.session_state and st.session_state[key] == stored:
@@ -39,6 +74,7 @@ def typed_default(key: str, stored: T) -> T | None:
     if key in st.session_state:
         sync_widget(key, stored)
         return None
+    set_shown(key, stored)
     return stored
 
 
