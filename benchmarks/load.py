@@ -4,8 +4,10 @@ Starts `streamlit run dashboard.py` on 127.0.0.1 (file watcher off, headless, as
 against a temporary SQLite file (or a private PostgreSQL schema with --postgres), then
 opens N sessions over Streamlit's own websocket protocol (`/_stcore/stream`, protobuf
 BackMsg/ForwardMsg), the way the browser does: a `rerun_script` BackMsg carrying the
-changed checkbox's widget state and the fragment it belongs to. Each session ticks a
-step, waits for the run to finish, thinks for a moment, and repeats for a fixed time.
+changed checkbox's widget state and the fragment it belongs to. Each session is a
+different learner, named by the trusted proxy header the server is started with, as
+behind an authenticating reverse proxy. Each session ticks a step, waits for the run to
+finish, thinks for a moment, and repeats for a fixed time.
 
 Reported per N: sessions held to the end, errors (exceptions on the page, timeouts,
 dropped connections), surfaced failures (a "can't be saved" banner), lost writes
@@ -52,7 +54,8 @@ from pathfinder import store
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = "plan"
-TICKED_STEPS = 6  # sessions share these steps, so they contend for the same rows
+TICKED_STEPS = 6
+USER_HEADER = "X-Forwarded-User"  # each session is its own learner, as behind a proxy
 RUN_TIMEOUT_S = 120.0  # a saturated server answers late; a browser would keep waiting
 RAMP_S = 0.05  # sessions open one after another, as people arrive, not in one instant
 SERVER_START_TIMEOUT_S = 120.0
@@ -66,8 +69,8 @@ class SessionResult:
     held: bool = False
     errors: list[str] = field(default_factory=list)
     surfaced: list[str] = field(default_factory=list)
-    confirmed: list[tuple[str, str]] = field(default_factory=list)
-    unanswered: list[tuple[str, str]] = field(default_factory=list)  # outcome never heard
+    confirmed: list[tuple[str, str, str]] = field(default_factory=list)  # learner, step, status
+    unanswered: list[tuple[str, str, str]] = field(default_factory=list)  # outcome never heard
     latencies_ms: list[float] = field(default_factory=list)
 
 
@@ -98,8 +101,9 @@ class Report:
 class PlanSession:
     """One browser tab on the plan page, spoken to over the websocket."""
 
-    def __init__(self, connection: Any, rng: random.Random) -> None:
+    def __init__(self, connection: Any, rng: random.Random, learner: str) -> None:
         self.connection = connection
+        self.learner = learner
         self.rng = rng
         self.page_hash = ""
         self.boxes: dict[str, tuple[str, bool, str]] = {}  # step -> (widget id, value, fragment)
@@ -155,9 +159,12 @@ class PlanSession:
         """Flip a step's checkbox as a click would; return the new status, problems, latency."""
         widget_id, value, fragment_id = self.boxes[step]
         state = WidgetState(id=widget_id, bool_value=not value)
+        # The box now holds the clicked value, as in a browser; the server sends a value
+        # back only when it differs from that one.
+        self.boxes[step] = (widget_id, not value, fragment_id)
         status = "done" if not value else "not-started"
         started = time.perf_counter()
-        result.unanswered.append((step, status))  # until the run's end is heard
+        result.unanswered.append((self.learner, step, status))  # until the run's end is heard
         problems = await self.run([state], fragment_id)
         result.unanswered.pop()
         elapsed = (time.perf_counter() - started) * 1000
@@ -180,8 +187,9 @@ async def one_session(
         async with websockets.connect(
             url, subprotocols=[websockets.Subprotocol("streamlit")], max_size=None,
             open_timeout=RUN_TIMEOUT_S, ping_interval=None,
+            additional_headers={USER_HEADER: learner_name(seed)},
         ) as connection:  # fmt: skip
-            session = PlanSession(connection, rng)
+            session = PlanSession(connection, rng, learner_name(seed))
             try:
                 problems = await session.run([])
             finally:
@@ -201,7 +209,7 @@ async def one_session(
                 elif problems:
                     result.surfaced.extend(problems)
                 else:
-                    result.confirmed.append((step, status))
+                    result.confirmed.append((session.learner, step, status))
                 await asyncio.sleep(rng.uniform(0.5, 1.5) * think_s)
             result.held = True
     except (OSError, TimeoutError, websockets.WebSocketException) as error:
@@ -209,15 +217,27 @@ async def one_session(
     return result
 
 
-def logged_statuses(database_url: str) -> Counter[tuple[str, str]]:
-    """Return how often each (step, status) change is in the store's activity log."""
+def learner_name(seed: int) -> str:
+    """Return the proxy user name of session `seed`."""
+    return f"learner-{seed}"
+
+
+def logged_statuses(database_url: str, sessions: int) -> Counter[tuple[str, str, str]]:
+    """Return how often each (learner, step, status) change is in the store's activity log."""
     engine = store.create_store_engine(database_url)
+    issuer = f"header:{USER_HEADER.lower()}"
+    logged: Counter[tuple[str, str, str]] = Counter()
     try:
-        log = store.activity_log(engine, store.local_profile_id(engine), limit=10_000_000)
+        for seed in range(sessions):
+            name = learner_name(seed)
+            profile_id = store.ensure_profile(engine, issuer, name, name)
+            log = store.activity_log(engine, profile_id, limit=10_000_000)
+            log = log[log["kind"] == "status"]
+            for step, detail in zip(log["subject_id"], log["detail"], strict=True):
+                logged[(name, str(step), str(detail["status"]))] += 1
     finally:
         engine.dispose()
-    log = log[log["kind"] == "status"]
-    return Counter(zip(log["subject_id"], log["detail"].map(lambda d: d["status"]), strict=True))
+    return logged
 
 
 async def drive(port: int, sessions: int, seconds: float, think_s: float) -> list[SessionResult]:
@@ -259,7 +279,11 @@ def free_port() -> int:
 def running_server(database_url: str) -> Iterator[int]:
     """Run the dashboard on a free loopback port until the block ends; yield the port."""
     port = free_port()
-    env = {**os.environ, "PATHFINDER_DATABASE_URL": database_url}
+    env = {
+        **os.environ,
+        "PATHFINDER_DATABASE_URL": database_url,
+        "STREAMLIT_SERVER_TRUSTED_USER_HEADERS": json.dumps({USER_HEADER: "user"}),
+    }
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
         "--server.port", str(port), "--server.address", "127.0.0.1",
@@ -339,7 +363,7 @@ def measure(
             results = pool.submit(
                 lambda: asyncio.run(drive(port, sessions, seconds, think_s))
             ).result()
-        logged = logged_statuses(url)
+        logged = logged_statuses(url, sessions)
     confirmed = Counter(tick for r in results for tick in r.confirmed)
     unanswered = Counter(tick for r in results for tick in r.unanswered)
     latencies = [ms for r in results for ms in r.latencies_ms]

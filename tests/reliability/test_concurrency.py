@@ -43,7 +43,10 @@ def test_processes_and_threads_on_one_profile_lose_no_confirmed_write(
     statuses = [(line["item"], line["status"]) for line in lines if line["kind"] == "status"]
     notes = [line for line in lines if line["kind"] == "note"]
     surfaced = [line for line in lines if line["kind"] == "surfaced"]
-    assert len(statuses) + len(notes) + len(surfaced) == PROCESSES * THREADS * ROUNDS
+    unchanged = [line for line in lines if line["kind"] == "unchanged"]
+    assert len(statuses) + len(notes) + len(surfaced) + len(unchanged) == (
+        PROCESSES * THREADS * ROUNDS
+    )
 
     # Statuses: the log holds exactly the confirmed changes, and each item ends on its last.
     logged = logged_statuses(engine, profile_id)

@@ -126,8 +126,10 @@ def hammer(url: str, profile_id: int, seed: int, threads: int, rounds: int) -> N
                         outcome = {"kind": "surfaced", "error": "ChangedElsewhere"}
                 else:
                     item, status = f"item-{rng.randrange(6)}", rng.choice(store.STATUSES)
-                    store.set_status(engine, profile_id, item, status)
-                    outcome = {"kind": "status", "item": item, "status": status}
+                    changed = store.set_status(engine, profile_id, item, status)
+                    # Setting the status an item already has changes nothing: not logged.
+                    kind = "status" if changed else "unchanged"
+                    outcome = {"kind": kind, "item": item, "status": status}
             except store.StoreUnavailable as error:
                 outcome = {"kind": "surfaced", "error": f"StoreUnavailable: {error}"}
             with lock:
