@@ -6,7 +6,7 @@ import streamlit as st
 
 from pathfinder.ui.access import sidebar_identity
 from pathfinder.ui.identity import Identity
-from pathfinder.ui.resources import content, database_url, describe_store
+from pathfinder.ui.resources import content, describe_store
 
 
 def page_frame(who: Identity | None = None) -> None:
@@ -20,4 +20,4 @@ def page_frame(who: Identity | None = None) -> None:
         if who is not None:
             sidebar_identity(who)
         if who is None or who.kind in {"local", "oidc", "header"}:
-            st.caption(describe_store(database_url()))
+            st.caption(describe_store())
