@@ -262,7 +262,7 @@ def database_problem(engine: Engine) -> Problem | None:
     """
     url = engine.url
     if url.get_backend_name() == "sqlite" and not Path(store.describe_location(url)).exists():
-        return schema_problem("pending", "the SQLite file does not exist yet")
+        return schema_problem("pending", f"{store.describe_location(url)} (no file yet)")
     try:
         state = store.schema_state(engine, statement_timeout_ms=PROBE_STATEMENT_TIMEOUT_MS)
     except store.StoreUnavailable as error:
@@ -286,18 +286,18 @@ def database_problem(engine: Engine) -> Problem | None:
         )
     if state == "current":
         return None
-    return schema_problem(state, f"at {store.describe_location(url)}")
+    return schema_problem(state, store.describe_location(url))
 
 
 def schema_problem(state: store.SchemaState, where: str) -> Problem:
-    """Return the readiness problem of a schema that is not current ("where": for the log)."""
+    """Return the readiness problem of a schema that is not current (`where`: for the log)."""
     if state == "newer":
         return Problem(
             "schema-newer",
             message=f"This server runs an older version of the app than its database. "
             f"{WHOEVER_RUNS_IT}",
             detail=(
-                f"The database {where} was migrated by a newer version of the app than this "
+                f"The database at {where} was migrated by a newer version of the app than this "
                 f"one (which knows revisions up to {store.HEAD_REVISION}): upgrade the app."
             ),
             effect="not-ready",
@@ -306,7 +306,7 @@ def schema_problem(state: store.SchemaState, where: str) -> Problem:
         "migrations-pending",
         message="This server is still preparing its database.",
         detail=(
-            f"The database schema {where} is not at this version's revision "
+            f"The database at {where} is not at this version's schema revision "
             f"{store.HEAD_REVISION} yet; the server migrates it at start-up."
         ),
         effect="not-ready",
@@ -321,13 +321,13 @@ def describe_deployment(deployment: Deployment, url: URL | None) -> str:
     elif deployment.sign_in:
         mode = "hosted with sign-in ([auth] in the secrets)"
     elif deployment.hosted:
-        mode = "hosted, but with no sign-in (refusing visitors)"
+        mode = "hosted but with no sign-in, so it refuses visitors"
     else:
-        mode = "local mode: one profile, no sign-in, for whoever can open this server"
+        mode = "in local mode: one profile, no sign-in, for whoever can open this server"
     if url is None:
         where = "no usable database is set"
     elif url.get_backend_name() == "sqlite":
         where = f"progress goes to a SQLite file at {store.describe_location(url)}"
     else:
         where = f"progress goes to PostgreSQL at {store.describe_location(url)}"
-    return f"Pathfinder serves {mode}; {where}."
+    return f"Pathfinder runs {mode}; {where}."

@@ -274,7 +274,15 @@ def configure_logging() -> None:
 
 def routes() -> list[BaseRoute]:
     """Return the app's own HTTP routes, served beside Streamlit's."""
-    return [Route(READY_PATH, server_checks().ready, methods=["GET"])]
+    ready = server_checks().ready
+    paths = [READY_PATH]
+    # Streamlit serves its own routes under server.baseUrlPath, and answers any other
+    # address there with its page (status 200): a load balancer pointed at the base path
+    # must reach readiness, not that page.
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    if base:
+        paths.append(f"/{base}{READY_PATH}")
+    return [Route(path, ready, methods=["GET"]) for path in paths]
 
 
 def middleware() -> list[Middleware]:

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine, make_url
 from starlette.requests import Request
 from starlette.responses import Response
+from streamlit import config as streamlit_config
 
 from pathfinder import hosting, store
 from pathfinder.hosting import ConfigFile, Deployment, Problem
@@ -371,5 +372,16 @@ def test_streamlit_lists_the_working_directorys_config_file() -> None:
 def test_the_readiness_route_is_served_beside_streamlits() -> None:
     """The app's routes include GET /_pathfinder/ready (outside Streamlit's reserved paths)."""
     paths = [getattr(route, "path", None) for route in server.routes()]
-    assert server.READY_PATH in paths
+    assert paths == [server.READY_PATH]
     assert not server.READY_PATH.startswith("/_stcore/")
+
+
+def test_readiness_also_answers_under_the_base_url_path() -> None:
+    """With server.baseUrlPath, /<base>/_pathfinder/ready is readiness, not Streamlit's page."""
+    previous = streamlit_config.get_option("server.baseUrlPath")
+    streamlit_config.set_option("server.baseUrlPath", "/pf/")
+    try:
+        paths = [getattr(route, "path", None) for route in server.routes()]
+    finally:
+        streamlit_config.set_option("server.baseUrlPath", previous)
+    assert paths == [server.READY_PATH, f"/pf{server.READY_PATH}"]
