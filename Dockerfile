@@ -29,8 +29,11 @@ RUN .venv/bin/python -c "from pathfinder.content import load_content_cached; loa
 
 # A container's own disk disappears with it: refuse SQLite unless a volume is mounted
 # and this is set to 0 with PATHFINDER_DATABASE_URL=sqlite:////data/pathfinder.db.
+# PATHFINDER_HOSTED=1: never serve in local mode (one profile for everyone); without
+# [auth] or trusted headers the app refuses visitors and /_pathfinder/ready says why.
 ENV PATH="/app/.venv/bin:$PATH" \
-    PATHFINDER_REQUIRE_DURABLE=1
+    PATHFINDER_REQUIRE_DURABLE=1 \
+    PATHFINDER_HOSTED=1
 
 RUN useradd --create-home --uid 10001 pathfinder
 USER pathfinder

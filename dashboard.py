@@ -20,6 +20,7 @@ if __name__ != "__main__":
     )
 else:
     from pathfinder.ui.access import gate_for
+    from pathfinder.ui.deployment import refusal
     from pathfinder.ui.frame import page_frame
     from pathfinder.ui.identity import trusted_header
     from pathfinder.ui.resources import identity
@@ -63,6 +64,13 @@ else:
     # A share link opens what the owner shows a mentor; nothing there can change anything.
     VIEWER_PAGES = [OVERVIEW, PLAN, SKILLS, CASE_STUDIES, PROGRESS]
 
+    refused = refusal()
+    if refused is not None:
+        # A deployment that must serve no one (say, marked hosted but without sign-in) shows
+        # the operator's message on every address, and runs nothing that reads progress.
+        st.navigation([st.Page(refused, title="Not available", default=True)], position="hidden")
+        refused()
+        st.stop()
     who = identity()
     gate = gate_for(who, behind_proxy=trusted_header() is not None)
     if gate is not None:

@@ -82,13 +82,18 @@ def free_port() -> int:
 
 @dataclass
 class StreamlitServer:
-    """One `streamlit run` process on a free loopback port, in its own process group."""
+    """One `streamlit run` process on a free loopback port, in its own process group.
+
+    `cwd` is where Streamlit looks for `.streamlit/config.toml` (the repository unless
+    given), as for a person who starts it from a checkout.
+    """
 
     script: Path
     database_url: str | None = None
     log_path: Path | None = None
     extra_env: Mapping[str, str] = field(default_factory=dict)
     address: str = "127.0.0.1"  # "0.0.0.0" to be reachable from the network as well
+    cwd: Path = ROOT
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
     _log: IO[bytes] | None = None
@@ -130,7 +135,7 @@ class StreamlitServer:
         self._log = self.log_path.open("ab") if self.log_path else None
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
             command,
-            cwd=ROOT,
+            cwd=self.cwd,
             env=env,
             stdout=self._log or subprocess.DEVNULL,
             stderr=subprocess.STDOUT,

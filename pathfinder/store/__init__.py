@@ -20,11 +20,13 @@ from pathfinder.store.case_studies import (
 )
 from pathfinder.store.config import resolve_database_url
 from pathfinder.store.engine import (
+    check_store_url,
     create_store_engine,
     describe_location,
     is_read_only,
     read_only,
     reading,
+    without_password,
     writing,
 )
 from pathfinder.store.errors import (
@@ -35,7 +37,14 @@ from pathfinder.store.errors import (
     StoreConfigError,
     StoreUnavailable,
 )
-from pathfinder.store.migrate import current_revision, head_revision, migrate
+from pathfinder.store.migrate import (
+    HEAD_REVISION,
+    SchemaState,
+    current_revision,
+    head_revision,
+    migrate,
+    schema_state,
+)
 from pathfinder.store.portability import export_profile, import_profile
 from pathfinder.store.profiles import ensure_profile, local_profile_id
 from pathfinder.store.progress import (
@@ -70,6 +79,7 @@ from pathfinder.store.share_links import (
 
 __all__ = [
     "CASE_STUDY_STATUSES",
+    "HEAD_REVISION",
     "RATING_KINDS",
     "STATUSES",
     "CaseStudy",
@@ -77,6 +87,7 @@ __all__ = [
     "ChangedElsewhere",
     "InvalidInput",
     "ReadOnlyIdentity",
+    "SchemaState",
     "ShareGrant",
     "StoreConfigError",
     "StoreUnavailable",
@@ -84,6 +95,7 @@ __all__ = [
     "activity_log",
     "activity_per_day",
     "activity_per_week",
+    "check_store_url",
     "create_case_study",
     "create_share_link",
     "create_store_engine",
@@ -117,11 +129,13 @@ __all__ = [
     "revoke_share_link",
     "save_case_study",
     "save_note",
+    "schema_state",
     "set_case_study_shared",
     "set_links",
     "set_status",
     "set_statuses",
     "set_target",
     "shared_case_studies",
+    "without_password",
     "writing",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import sqlite3
 import threading
@@ -25,6 +26,8 @@ WRITE_OPTION = "pathfinder_write"  # read by the SQLite begin listener
 WRITE_LOCK_OPTION = "pathfinder_write_lock"  # engine-wide, SQLite only
 WRITE_WAIT_OPTION = "pathfinder_write_wait_s"
 READ_ONLY_OPTION = "pathfinder_read_only"  # set by read_only(): every write is refused
+NAME_LOCATION_OPTION = "pathfinder_name_location"  # whether messages say where the database is
+PROBLEM_LOG_OPTION = "pathfinder_problem_log"  # engine-wide ProblemLog, or None
 DEFAULT_BUSY_TIMEOUT_MS = 5000
 DEFAULT_CONNECT_TIMEOUT_S = 5
 RETRY_ATTEMPTS = 5
@@ -34,39 +37,122 @@ RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, de
 _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 5, 6, 8
 _SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN = 10, 13, 14
 
+_LOG = logging.getLogger("pathfinder.store")
+# How the log says that a problem started, and that it ended.
+_PROBLEM_WORDS = {
+    "unreachable": ("is not reachable", "is reachable again"),
+    "busy": ("is busy (locked past the timeout)", "is no longer busy"),
+    "read-only": ("is read-only: writes fail", "accepts writes again"),
+    "full": ("has no space left", "has space again"),
+}
+_PROBLEM_LEVELS = {"busy": logging.WARNING}  # the others are errors
+
+
+def check_store_url(url: str | URL) -> URL:
+    """Return the normalised URL if the store can use it; raise StoreConfigError if not.
+
+    Cheap (no connection, no engine): the deployment checks call it on every run.
+    """
+    parsed = normalise_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        database = parsed.database or ""
+        if database in {"", ":memory:"} or parsed.query.get("mode") == "memory":
+            # Each pooled connection would get its own empty database: progress would vanish.
+            raise StoreConfigError("In-memory SQLite cannot hold progress; give a file path.")
+        return parsed
+    if backend == "postgresql":
+        if parsed.get_driver_name() != "psycopg":
+            raise StoreConfigError(
+                "PostgreSQL URLs must use the psycopg driver (postgresql+psycopg://)."
+            )
+        return parsed
+    raise StoreConfigError(
+        f"Unsupported database '{backend}': use a SQLite file or PostgreSQL (postgresql+psycopg://)."
+    )
+
 
 def create_store_engine(
     url: str | URL,
     *,
     busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
     connect_timeout_s: int = DEFAULT_CONNECT_TIMEOUT_S,
+    name_location: bool = True,
+    log_problems: bool = True,
 ) -> Engine:
-    """Create the engine for a SQLite file or a PostgreSQL (psycopg 3) URL."""
-    parsed = normalise_url(url)
-    backend = parsed.get_backend_name()
-    if backend == "sqlite":
-        return _sqlite_engine(parsed, busy_timeout_ms)
-    if backend == "postgresql":
-        if parsed.get_driver_name() != "psycopg":
-            raise StoreConfigError(
-                "PostgreSQL URLs must use the psycopg driver (postgresql+psycopg://)."
-            )
+    """Create the engine for a SQLite file or a PostgreSQL (psycopg 3) URL.
+
+    `name_location` says whether StoreUnavailable messages (shown to people) say where the
+    database is (file path, or host and database name): a hosted app passes False, so
+    visitors learn nothing about the server while the log has the details.
+    `log_problems` logs availability problems once each, until they end (see ProblemLog);
+    it is off for engines whose caller logs what goes wrong itself.
+    """
+    parsed = check_store_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = _sqlite_engine(parsed, busy_timeout_ms)
+    else:
         connect_args: dict[str, Any] = {}
         if "connect_timeout" not in parsed.query:
             # Fail fast with a clear message rather than hang a page when the server is down.
             connect_args["connect_timeout"] = connect_timeout_s
         # pre_ping: a hosted server restarts; a stale pooled connection must not cost a save.
-        return sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
-    raise StoreConfigError(
-        f"Unsupported database '{backend}': use a SQLite file or PostgreSQL (postgresql+psycopg://)."
+        engine = sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    problems = ProblemLog(describe_location(parsed)) if log_problems else None
+    engine.update_execution_options(
+        **{NAME_LOCATION_OPTION: name_location, PROBLEM_LOG_OPTION: problems}
     )
+    return engine
+
+
+class ProblemLog:
+    """The availability problems of one database that are going on, each logged once.
+
+    A problem is logged when it starts; while it lasts, every page rerun that runs into
+    it stays quiet. It ends, with a line saying so, at the next transaction it would
+    have failed: any transaction for "unreachable", a write for the others (a read-only
+    or full database still serves reads).
+    """
+
+    def __init__(self, where: str) -> None:
+        self._where = where
+        self._lock = threading.Lock()
+        self._current: set[str] = set()
+
+    def started(self, problem: str, cause: str) -> None:
+        """Log that `problem` started, unless it is already going on."""
+        with self._lock:
+            if problem in self._current:
+                return
+            self._current.add(problem)
+        _LOG.log(
+            _PROBLEM_LEVELS.get(problem, logging.ERROR),
+            "The database at %s %s (%s). Logged once until it ends.",
+            self._where,
+            _PROBLEM_WORDS[problem][0],
+            cause,
+        )
+
+    def succeeded(self, *, write: bool) -> None:
+        """Note a transaction that went through; log the problems it shows are over."""
+        if not self._current:  # the common case: nothing going on, no lock taken
+            return
+        with self._lock:
+            ended = {p for p in self._current if write or p == "unreachable"}
+            self._current -= ended
+        for problem in sorted(ended):
+            _LOG.info("The database at %s %s.", self._where, _PROBLEM_WORDS[problem][1])
+
+
+def without_password(text: str, url: URL) -> str:
+    """Return `text` on one line, without the URL's password (drivers should never say it)."""
+    flat = " ".join(text.split())
+    if url.password:
+        flat = flat.replace(str(url.password), "***")
+    return flat[:500]
 
 
 def _sqlite_engine(url: URL, busy_timeout_ms: int) -> Engine:
-    database = url.database or ""
-    if database in {"", ":memory:"} or url.query.get("mode") == "memory":
-        # Each pooled connection would get its own empty database: progress would vanish.
-        raise StoreConfigError("In-memory SQLite cannot hold progress; give a file path.")
     engine = sa.create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
     # Streamlit serves every session as a thread of one process. Queueing this process's
     # writers on a lock wakes them in turn; left to SQLite's busy handler they poll with
@@ -143,6 +229,9 @@ def _transaction(engine: Engine, *, write: bool) -> Iterator[Connection]:
                 conn.execution_options(**{WRITE_OPTION: True})
             with conn.begin():
                 yield conn
+        problems = options.get(PROBLEM_LOG_OPTION)
+        if problems is not None:
+            problems.succeeded(write=write)
     finally:
         if lock is not None:
             lock.release()
@@ -193,7 +282,8 @@ def run_write(
                 raise StoreUnavailable(
                     "Progress can't be saved right now: other sessions kept changing the same "
                     f"progress at the same moment ({attempts} tries). Your changes were not "
-                    "saved; try again in a moment."
+                    "saved; try again in a moment.",
+                    problem="contention",
                 ) from exc
             raise _translated(exc, engine, saving=True) from exc
         except (PoolTimeoutError, _WriteQueueTimeout) as exc:
@@ -225,32 +315,55 @@ def describe_location(url: URL) -> str:
 
 
 def _translated(exc: BaseException, engine: Engine, *, saving: bool) -> BaseException:
-    """Turn an availability problem into StoreUnavailable; return anything else unchanged."""
+    """Turn an availability problem into StoreUnavailable; return anything else unchanged.
+
+    The problem is logged (once, see ProblemLog) with where the database is and what the
+    driver said; the message names the database only if the engine allows it.
+    """
     problem = _classify(exc, engine)
     if problem is None:
         return exc
-    where = describe_location(engine.url)
+    options = engine.get_execution_options()
+    location = describe_location(engine.url)
+    named = options.get(NAME_LOCATION_OPTION, True)
+    where = f"the database at {location}" if named else "the database"
+    cause = without_password(_cause(exc), engine.url)
+    problems = options.get(PROBLEM_LOG_OPTION)
+    if problems is not None:
+        problems.started(problem, cause)
+    detail = f"The database at {location} {_PROBLEM_WORDS[problem][0]} ({cause})."
     verb = "saved" if saving else "loaded"
     outcome = "Your changes were not saved" if saving else "Nothing was changed"
     if problem == "read-only":
-        return StoreUnavailable(
-            f"Progress can't be {verb}: the database at {where} is read-only. {outcome}; "
+        message = (
+            f"Progress can't be {verb}: {where} is read-only. {outcome}; "
             "ask whoever runs this app to make it writable."
         )
-    if problem == "busy":
-        return StoreUnavailable(
-            f"Progress can't be {verb} right now: the database at {where} is busy (another "
+    elif problem == "busy":
+        message = (
+            f"Progress can't be {verb} right now: {where} is busy (another "
             f"program or session kept it locked too long). {outcome}; try again in a moment."
         )
-    if problem == "full":
-        return StoreUnavailable(
-            f"Progress can't be {verb}: the disk holding the database at {where} is full. "
+    elif problem == "full":
+        message = (
+            f"Progress can't be {verb}: the disk holding {where} is full. "
             f"{outcome}; free some space and try again."
         )
-    return StoreUnavailable(
-        f"Progress can't be {verb} right now: the database at {where} is not reachable. "
-        f"{outcome}; try again in a moment."
-    )
+    else:
+        message = (
+            f"Progress can't be {verb} right now: {where} is not reachable. "
+            f"{outcome}; try again in a moment."
+        )
+    return StoreUnavailable(message, problem=problem, detail=detail)
+
+
+def _cause(exc: BaseException) -> str:
+    """Say what went wrong underneath, for the log (the driver's own words)."""
+    if isinstance(exc, DBAPIError):
+        return f"{type(exc.orig).__name__}: {exc.orig}"
+    if isinstance(exc, PoolTimeoutError):
+        return "no pooled connection became free in time"
+    return "this process's writers held the write lock past the busy timeout"
 
 
 def _classify(exc: BaseException, engine: Engine) -> str | None:

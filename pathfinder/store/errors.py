@@ -9,8 +9,16 @@ class StoreUnavailable(Exception):  # noqa: N818 - the name the UI and the issue
     """The database cannot be reached, is locked past the timeout, or is read-only.
 
     The message is meant to be shown as is: it says what happened, that nothing was
-    saved, and what to try. It never contains a password.
+    saved, and what to try. It never contains a password, and it names the database only
+    when the engine was created with `name_location=True`. `problem` is a short word
+    for code ("unreachable", "busy", "read-only", "full", "contention"); `detail` is for
+    the server log: where the database is and what the driver said, never a password.
     """
+
+    def __init__(self, message: str, *, problem: str = "unavailable", detail: str = "") -> None:
+        super().__init__(message)
+        self.problem = problem
+        self.detail = detail or message
 
 
 class StoreConfigError(Exception):

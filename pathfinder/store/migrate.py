@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -20,6 +20,8 @@ HEAD_REVISION = "0003"  # the newest file in migrations/versions; a test keeps t
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 # Any constant works; it only has to be the same in every process that migrates.
 _MIGRATION_LOCK_KEY = 0x70617468  # "path"
+
+SchemaState = Literal["current", "pending", "newer"]
 
 
 def alembic_config() -> Config:
@@ -77,9 +79,31 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
-def _stored_revision(engine: Engine) -> str | None:
+def schema_state(engine: Engine, *, statement_timeout_ms: int | None = None) -> SchemaState:
+    """Say whether the schema is current, behind this code ("pending") or newer than it.
+
+    Never migrates. "pending" means migrate() would run; "newer" means a newer version of
+    the app wrote the database. One small read when current (no Alembic import); a
+    PostgreSQL statement timeout keeps a hung server from holding the caller (it then
+    raises StoreUnavailable, "busy").
+    """
+    stored = _stored_revision(engine, statement_timeout_ms)
+    if stored == HEAD_REVISION:
+        return "current"
+    if stored is None:
+        return "pending"
+    from alembic.script import ScriptDirectory
+
+    known = {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    return "pending" if stored in known else "newer"
+
+
+def _stored_revision(engine: Engine, statement_timeout_ms: int | None = None) -> str | None:
     """Read the schema revision recorded in the database without importing Alembic."""
     with reading(engine) as conn:
+        if statement_timeout_ms is not None and conn.dialect.name == "postgresql":
+            # SET LOCAL: only this read transaction; the pooled connection keeps its settings.
+            conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(statement_timeout_ms)}")
         if not sa.inspect(conn).has_table("alembic_version"):
             return None
         value = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()

@@ -10,7 +10,7 @@ import streamlit as st
 
 from pathfinder.ui.access import sidebar_identity
 from pathfinder.ui.identity import Identity
-from pathfinder.ui.resources import content, database_url, describe_store
+from pathfinder.ui.resources import content, describe_store
 
 # How often the probe below runs: rarely, since it only has to exist on the page.
 RECONNECT_PROBE_INTERVAL = dt.timedelta(minutes=10)
@@ -54,4 +54,4 @@ def page_frame(who: Identity | None = None) -> None:
         if who is not None:
             sidebar_identity(who)
         if who is None or who.kind in {"local", "oidc", "header"}:
-            st.caption(describe_store(database_url()))
+            st.caption(describe_store())

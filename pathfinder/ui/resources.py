@@ -11,6 +11,7 @@ from pathfinder import charts, hosting, store
 from pathfinder.charts import Chart
 from pathfinder.content import Content, ContentError, load_content_cached
 from pathfinder.ui.access import gate_for
+from pathfinder.ui.deployment import configuration, refusal
 from pathfinder.ui.feedback import show_pending, store_problem
 from pathfinder.ui.identity import Identity, current_identity, profile_id_for, trusted_header
 
@@ -79,10 +80,17 @@ def content_charts() -> ContentCharts:
 
 
 @st.cache_resource(show_spinner=False)
-def _engine_for(url: str) -> Engine:
+def _store_engine(url: str, name_location: bool) -> Engine:
+    # One engine per database and process, kept while the database is away too: its
+    # ProblemLog then logs an outage once, not once per rerun.
+    return store.create_store_engine(url, name_location=name_location)
+
+
+@st.cache_resource(show_spinner=False)
+def _engine_for(url: str, name_location: bool) -> Engine:
     # Migrations run once per process and database URL; an exception is not cached, so a
     # database that was down is tried again on the next rerun.
-    engine = store.create_store_engine(url)
+    engine = _store_engine(url, name_location)
     store.migrate(engine)
     return engine
 
@@ -98,25 +106,47 @@ class Learner:
     identity: Identity | None = None
 
 
+@dataclass(frozen=True)
+class _Database:
+    url: str  # password included: the engine cache key, never shown
+    named: bool  # whether messages may say where it is: a SQLite file on the learner's computer
+
+
+def _database() -> _Database:
+    """Return where progress goes; a deployment that must serve no one stops the run with why."""
+    config = configuration()
+    facts, _, url = config
+    render = refusal(config)
+    if render is not None or url is None:
+        if render is not None:
+            render()
+        st.stop()
+        raise AssertionError("unreachable")  # pragma: no cover - st.stop() raises
+    named = url.get_backend_name() == "sqlite" and not facts.serves_others
+    return _Database(url.render_as_string(hide_password=False), named)
+
+
 def database_url() -> str:
     """Return the database URL from the environment, secrets or the embedded default."""
+    return _database().url
+
+
+def _app_engine() -> Engine:
+    """Return the migrated engine; raise StoreUnavailable while the database is away."""
+    database = _database()
     try:
-        url = store.resolve_database_url()
+        return _engine_for(database.url, database.named)
     except store.StoreConfigError as error:
-        st.error(f"The database settings cannot be used. {error}", icon=":material/settings:")
+        # Written by a newer version of the app: nothing here may read or write it.
+        problem = hosting.schema_problem("newer", "")
+        st.error(str(error) if database.named else problem.message, icon=":material/update:")
         st.stop()
         raise
-    problem = hosting.storage_problem(url, required=hosting.durable_storage_required())
-    if problem is not None:
-        st.error(problem, icon=":material/database:")
-        st.stop()
-    # A plain string (password included) is the cache key: the engine is per database.
-    return url.render_as_string(hide_password=False)
 
 
 def _engine_or_none() -> Engine | None:
     try:
-        return _engine_for(database_url())
+        return _app_engine()
     except store.StoreUnavailable:
         return None
 
@@ -136,7 +166,7 @@ def learner() -> Learner | None:
     """
     _through_the_router()
     try:
-        engine = _engine_for(database_url())
+        engine = _app_engine()
     except store.StoreUnavailable as error:
         engine, problem = None, error
     who = current_identity(engine)
@@ -166,9 +196,12 @@ def learner() -> Learner | None:
     return Learner(engine=engine, profile_id=profile_id, identity=who, warned=told)
 
 
-def describe_store(url: str) -> str:
-    """Return a short sentence saying where progress is kept, without any password."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        return f"Progress is saved on this computer, in {store.describe_location(parsed)}."
-    return "Progress is saved to the shared database."
+def describe_store() -> str:
+    """Return a short sentence saying where progress is kept, naming only a local file."""
+    database = _database()
+    parsed = make_url(database.url)
+    if parsed.get_backend_name() != "sqlite":
+        return "Progress is saved to the shared database."
+    if not database.named:  # a hosted server's files are none of a visitor's business
+        return "Progress is saved on this server."
+    return f"Progress is saved on this computer, in {store.describe_location(parsed)}."

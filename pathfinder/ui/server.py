@@ -4,23 +4,39 @@
 and serves it with uvicorn, exactly like a plain Streamlit app, plus:
 
 - response headers that keep share-link tokens out of other sites' Referer headers;
-- (more routes and middleware are added here: readiness, sign-in redirects).
+- a readiness route for load balancers, GET /_pathfinder/ready (ServerChecks);
+- at start-up, a log line saying how the server serves people, every problem with its
+  settings or database (each logged once, and again when it ends), and the migrations;
+- (more routes and middleware are added here: sign-in redirects).
 
 Nothing here runs inside a script run: these are ASGI parts, called per HTTP request.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import logging
+import threading
+import time
 import webbrowser
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import sqlalchemy as sa
 import streamlit as st
+from sqlalchemy.engine import URL, Engine
 from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
-from starlette.routing import BaseRoute
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from pathfinder import hosting, store
+from pathfinder.hosting import Problem
+from pathfinder.ui.deployment import configuration
 
 # A share link carries its token in the address; with this policy the browser never sends
 # the address to another site (a video link, a resource), only to this app itself.
@@ -48,9 +64,225 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+# -- readiness and the start-up checks ----------------------------------------------------
+
+READY_PATH = "/_pathfinder/ready"
+# Load balancers time a check out after about 5 s: answer within 3 s, whatever happens.
+READY_TIMEOUT_S = 3.0
+# Polls closer together than this share one check, so a flood of them costs one query.
+READY_CACHE_S = 1.0
+PROBE_CONNECT_TIMEOUT_S = 2  # libpq's smallest useful connect timeout
+MIGRATION_RETRY_MAX_S = 30.0
+_LOG = logging.getLogger("pathfinder.server")
+_NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _timed_out(seconds: float) -> Problem:
+    return Problem(
+        "check-timeout",
+        message="This server could not check its database in time.",
+        detail=f"The readiness check took longer than {seconds:g} s (the database is slow "
+        "to answer or to accept connections).",
+        effect="not-ready",
+    )
+
+
+_CHECK_FAILED = Problem(
+    "check-failed",
+    message="This server could not check itself.",
+    detail="The readiness check failed unexpectedly (traceback above).",
+    effect="not-ready",
+)
+
+
+class ServerChecks:
+    """The server's checks of itself: the start-up log and migrations, and readiness.
+
+    One per server process (server_checks()), holding no one's data. Checks run in
+    worker threads, never on the event loop; every problem is logged when it starts and
+    when it ends, never once per poll.
+    """
+
+    def __init__(
+        self,
+        *,
+        timeout_s: float = READY_TIMEOUT_S,
+        cache_s: float = READY_CACHE_S,
+        check: Callable[[], list[Problem]] | None = None,
+    ) -> None:
+        self._timeout_s = timeout_s
+        self._cache_s = cache_s
+        self._check = check or self.check
+        self._lock = threading.Lock()
+        self._engines: dict[str, Engine] = {}
+        self._logged: dict[str, Problem] = {}  # reason -> problem, as last logged
+        self._ready: bool | None = None  # the last readiness logged
+        self._answer: tuple[float, list[Problem]] | None = None
+        self._running: asyncio.Future[list[Problem]] | None = None
+        self._stopping = threading.Event()
+        self._startup: threading.Thread | None = None
+
+    async def ready(self, request: Request) -> Response:
+        """Answer 200 when this server can serve visitors; 503 and the reasons when not.
+
+        Ready means: settings usable (database URL, durable storage where required, sign-in
+        or trusted headers on a hosted deployment), database reachable, schema at head.
+        The reasons are short codes ("database-unreachable"), never a host or a name.
+        """
+        problems = [p for p in await self._problems() if p.blocks_readiness]
+        if not problems:
+            return JSONResponse({"ready": True}, headers=_NO_STORE)
+        reasons = list(dict.fromkeys(p.reason for p in problems))
+        return JSONResponse(
+            {"ready": False, "reason": reasons[0], "reasons": reasons},
+            status_code=503,
+            headers=_NO_STORE,
+        )
+
+    async def _problems(self) -> list[Problem]:
+        answer = self._answer
+        if answer is not None and time.monotonic() - answer[0] < self._cache_s:
+            return answer[1]
+        # One check at a time: while the database hangs, polls wait on the check already
+        # running instead of piling up threads (and connections) behind it.
+        if self._running is None or self._running.done():
+            self._running = asyncio.ensure_future(asyncio.to_thread(self._check))
+        try:
+            problems = await asyncio.wait_for(asyncio.shield(self._running), self._timeout_s)
+        except TimeoutError:
+            problems = [_timed_out(self._timeout_s)]
+            self.settle(problems)
+        self._answer = (time.monotonic(), problems)
+        return problems
+
+    def check(self) -> list[Problem]:
+        """Return every current problem (settings, then the database); log what changed."""
+        try:
+            _, problems, url = configuration()
+            if url is not None:
+                database = hosting.database_problem(self._engine(url))
+                if database is not None:
+                    problems.append(database)
+        except Exception:  # a bug here must make the server not ready, not crash the route
+            _LOG.exception("The readiness check failed")
+            problems = [_CHECK_FAILED]
+        self.settle(problems)
+        return problems
+
+    def settle(self, problems: list[Problem]) -> None:
+        """Log the problems that started and those that ended since the last check."""
+        current = {problem.reason: problem for problem in problems}
+        ready = not any(problem.blocks_readiness for problem in problems)
+        with self._lock:
+            started = [p for reason, p in current.items() if reason not in self._logged]
+            ended = [reason for reason in self._logged if reason not in current]
+            became_ready = ready and self._ready is not True
+            self._logged, self._ready = current, ready
+        for problem in started:
+            state = "Not ready" if problem.blocks_readiness else "Warning"
+            _LOG.log(problem.level, "%s (%s): %s", state, problem.reason, problem.detail)
+        for reason in ended:
+            _LOG.info("Resolved: %s.", reason)
+        if became_ready:
+            _LOG.info("Ready: %s answers 200.", READY_PATH)
+
+    def _engine(self, url: URL) -> Engine:
+        # The checks' own small engine: short connect timeout, and its problems are logged
+        # by settle() (the pages' engine logs what the pages run into).
+        key = url.render_as_string(hide_password=False)
+        with self._lock:
+            engine = self._engines.get(key)
+            if engine is None:
+                engine = store.create_store_engine(
+                    url, connect_timeout_s=PROBE_CONNECT_TIMEOUT_S, log_problems=False
+                )
+                self._engines[key] = engine
+        return engine
+
+    def start(self) -> None:
+        """Log how this server serves people, its problems, and migrate (in a thread)."""
+        self._startup = threading.Thread(
+            target=self._start_up, name="pathfinder-start-up", daemon=True
+        )
+        self._startup.start()
+
+    def stop(self) -> None:
+        """Stop retrying migrations and close the checks' database connections."""
+        self._stopping.set()
+        if self._startup is not None:
+            self._startup.join(timeout=5)
+        with self._lock:
+            engines, self._engines = list(self._engines.values()), {}
+        for engine in engines:
+            engine.dispose()
+
+    def _start_up(self) -> None:
+        facts, _, url = configuration()
+        _LOG.info(hosting.describe_deployment(facts, url))
+        pending = "migrations-pending" in {p.reason for p in self.check()}
+        if url is None:
+            return
+        # Migrations run here, once per process, so that readiness (which never migrates)
+        # turns 200 without waiting for a first visitor the load balancer would not send.
+        delay, failures = 1.0, set()
+        while not self._stopping.is_set():
+            try:
+                store.migrate(self._engine(url))
+            except store.StoreUnavailable:
+                pass  # check() logged it; migrations follow when the database is back
+            except store.StoreConfigError:
+                return  # written by a newer app: check() says so, and waiting cannot help
+            except sa.exc.DBAPIError as error:  # a missing permission, say: logged once
+                said = store.without_password(f"{type(error.orig).__name__}: {error.orig}", url)
+                if said not in failures:
+                    failures.add(said)
+                    _LOG.error("Migrating the database failed (%s); retrying.", said)
+            else:
+                if pending:
+                    _LOG.info("Migrated the database schema to revision %s.", store.HEAD_REVISION)
+                self.check()
+                return
+            self._stopping.wait(delay)
+            delay = min(delay * 2, MIGRATION_RETRY_MAX_S)
+
+
+@functools.cache
+def server_checks() -> ServerChecks:
+    """Return this process's ServerChecks (one server per process, like Streamlit's runtime)."""
+    return ServerChecks()
+
+
+def configure_logging() -> None:
+    """Send Pathfinder's log lines to the server's stderr, beside Streamlit's (once).
+
+    Left alone when logging is configured already (a root handler, or an earlier call).
+    """
+    logger = logging.getLogger("pathfinder")
+    if logger.handlers or logging.getLogger().handlers:
+        return
+    handler = logging.StreamHandler()
+    # Streamlit's own timestamp format, so the two read as one log.
+    handler.setFormatter(
+        logging.Formatter(
+            "%(asctime)s.%(msecs)03d %(levelname)s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S"
+        )
+    )
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
 def routes() -> list[BaseRoute]:
     """Return the app's own HTTP routes, served beside Streamlit's."""
-    return []
+    ready = server_checks().ready
+    paths = [READY_PATH]
+    # Streamlit serves its own routes under server.baseUrlPath, and answers any other
+    # address there with its page (status 200): a load balancer pointed at the base path
+    # must reach readiness, not that page.
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    if base:
+        paths.append(f"/{base}{READY_PATH}")
+    return [Route(path, ready, methods=["GET"]) for path in paths]
 
 
 def middleware() -> list[Middleware]:
@@ -60,8 +292,14 @@ def middleware() -> list[Middleware]:
 
 @asynccontextmanager
 async def lifespan(app: Any) -> AsyncIterator[None]:
-    """Open the browser on a local start, as `streamlit run` does for a plain script."""
+    """Start the server's own checks; open the browser on a local start, as `streamlit run` does."""
+    configure_logging()
+    checks = server_checks()
+    checks.start()
     if not st.get_option("server.headless"):
         port = st.get_option("server.port")
         webbrowser.open(f"http://localhost:{port}/")
-    yield
+    try:
+        yield
+    finally:
+        checks.stop()

@@ -18,6 +18,7 @@ READERS = {
     "activity_log",
     "activity_per_day",
     "activity_per_week",
+    "check_store_url",
     "create_store_engine",
     "current_revision",
     "describe_location",
@@ -38,7 +39,9 @@ READERS = {
     "resolve_database_url",
     "resolve_share_token",
     "retired_item_ids",
+    "schema_state",
     "shared_case_studies",
+    "without_password",
 }
 
 
