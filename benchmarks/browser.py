@@ -24,7 +24,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,7 +88,8 @@ class StreamlitServer:
     database_url: str | None = None
     log_path: Path | None = None
     extra_env: Mapping[str, str] = field(default_factory=dict)
-    port: int = 0
+    extra_args: Sequence[str] = ()  # more `streamlit run` options, e.g. --secrets.files
+    port: int = 0  # 0: a free port is picked at launch; set it when the config names it
     process: subprocess.Popen[bytes] | None = None
     _log: IO[bytes] | None = None
 
@@ -104,7 +105,7 @@ class StreamlitServer:
 
     def launch(self) -> None:
         """Start the server process without waiting for it to be ready."""
-        self.port = free_port()
+        self.port = self.port or free_port()
         env = {**os.environ, **self.extra_env}
         if self.database_url is not None:
             env["PATHFINDER_DATABASE_URL"] = self.database_url
@@ -124,6 +125,7 @@ class StreamlitServer:
             "none",
             "--browser.gatherUsageStats",
             "false",
+            *self.extra_args,
         ]
         self._log = self.log_path.open("ab") if self.log_path else None
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments

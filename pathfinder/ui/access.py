@@ -7,12 +7,43 @@ from collections.abc import Callable
 import streamlit as st
 
 from pathfinder.ui.identity import INVALID_SHARE_MESSAGE, Identity, leave_shared_view
+from pathfinder.ui.server import DENIED, FAILED, SIGN_IN_PARAM, SIGNED_OUT
 from pathfinder.ui.widgets import plain_markdown
+
+_SIGN_IN_NOTICE = "_pathfinder_sign_in_notice"
+SIGNED_OUT_MESSAGE = "You are signed out. Log in again to carry on where you left off."
+DENIED_MESSAGE = (
+    "Sign-in was cancelled at the sign-in page, so you are not signed in. Nothing was "
+    "changed; log in again whenever you like."
+)
+FAILED_MESSAGE = (
+    "Sign-in did not work, so you are not signed in. Try logging in again; if it keeps "
+    "failing, tell whoever runs this app."
+)
+
+
+def _sign_in_notice() -> None:
+    """Say how the last sign-in or log-out ended (the server's `?signin=` marker).
+
+    The marker moves from the address into the session, so a reload or a shared address
+    does not repeat it; only the known values are shown, as fixed text.
+    """
+    if SIGN_IN_PARAM in st.query_params:
+        st.session_state[_SIGN_IN_NOTICE] = st.query_params.get(SIGN_IN_PARAM)
+        del st.query_params[SIGN_IN_PARAM]
+    notice = st.session_state.get(_SIGN_IN_NOTICE)
+    if notice == SIGNED_OUT:
+        st.success(SIGNED_OUT_MESSAGE, icon=":material/logout:")
+    elif notice == DENIED:
+        st.warning(DENIED_MESSAGE, icon=":material/block:")
+    elif notice == FAILED:
+        st.error(FAILED_MESSAGE, icon=":material/error:")
 
 
 def render_landing() -> None:
     """Show anonymous visitors what Pathfinder is and a log-in button; never any progress."""
     st.title("Data PM Pathfinder")
+    _sign_in_notice()
     st.write(
         "A learning plan for product designers moving into data product management, built "
         "on one expert interview. Log in to keep your own plan, notes, ratings and case "
