@@ -52,6 +52,32 @@ def render_landing() -> None:
     st.button("Log in", key="login", type="primary", icon=":material/login:", on_click=st.login)
 
 
+REFUSED_MESSAGE = (
+    "You are signed in at your identity provider, but with an identity this app cannot use: "
+    "its issuer or subject is empty or too long to store as it is. Nothing is shown and "
+    "nothing was saved. Log out and sign in with another account, or tell whoever runs "
+    "this app."
+)
+REFUSED_PROXY_MESSAGE = (
+    "This deployment signs people in through its reverse proxy, and the user name it sent "
+    "cannot be used here: it is empty or too long to store as it is. Nothing is shown and "
+    "nothing was saved; tell whoever runs this app."
+)
+
+
+def render_refused_sign_in() -> None:
+    """Say that the signed-in identity cannot key a profile; offer log-out, show no data."""
+    st.title("Data PM Pathfinder")
+    st.error(REFUSED_MESSAGE, icon=":material/person_off:")
+    st.button("Log out", key="refused-logout", icon=":material/logout:", on_click=st.logout)
+
+
+def render_refused_proxy() -> None:
+    """Say that the proxy's user name cannot key a profile; show no data."""
+    st.title("Data PM Pathfinder")
+    st.error(REFUSED_PROXY_MESSAGE, icon=":material/person_off:")
+
+
 def render_proxy_required() -> None:
     """Explain that the reverse proxy in front of this deployment did not identify anyone."""
     st.title("Data PM Pathfinder")
@@ -102,6 +128,8 @@ def gate_for(who: Identity, *, behind_proxy: bool) -> Callable[[], None] | None:
     """Return the page shown instead of the app to someone who may see no data, else None."""
     if who.kind == "anonymous":
         return render_proxy_required if behind_proxy else render_landing
+    if who.kind == "refused":
+        return render_refused_proxy if behind_proxy else render_refused_sign_in
     if who.kind == "invalid-share":
         return render_invalid_share
     if who.kind == "unavailable":

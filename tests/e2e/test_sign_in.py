@@ -45,6 +45,7 @@ LANDING_TEXT = "Log in to keep your own plan"
 SIGNED_OUT = "You are signed out."
 DENIED = "Sign-in was cancelled"
 FAILED = "Sign-in did not work"
+REFUSED = "with an identity this app cannot use"
 USER_COOKIE = "_streamlit_user"  # Streamlit's signed identity cookie
 
 
@@ -310,3 +311,44 @@ def test_a_bogus_callback_says_sign_in_failed_and_signs_no_one_in(
     shows_landing_only(page)
     expect(page).to_have_url(server.url + "/")
     assert not signed_in_cookie(page.context)
+
+
+def test_a_subject_with_a_trailing_space_is_someone_else(
+    server: StreamlitServer, provider: str, people: People
+) -> None:
+    """Signing in as "alice " never opens the profile of "alice", notes included."""
+    note = "Alice's private note."
+    alice = people.open()
+    open_path(alice, server, "/plan")
+    sign_in(alice, server, "alice")
+    tick(alice, TICK_STEP[1])
+    box = note_box(open_details(alice, TICK_STEP[0]))
+    box.fill(note)
+    box.press("Control+Enter")
+    wait_for_run(alice)
+
+    other = people.open()
+    open_path(other, server, "/plan")
+    sign_in(other, server, "alice ")
+    expect(other.get_by_text(LANDING_TEXT)).to_have_count(0)
+    expect(checkbox(other, TICK_STEP[1])).not_to_be_checked()
+    expect(note_box(open_details(other, TICK_STEP[0]))).to_have_value("")
+    found = stored(server, provider)
+    assert found["alice"] == {TICK_STEP[0]: ("done", note)}
+    assert found["alice "] == {}
+
+
+def test_subjects_too_long_for_the_store_are_refused_never_shared(
+    server: StreamlitServer, provider: str, people: People
+) -> None:
+    """Two 259-character subjects sharing 255 characters each get a refusal and no data."""
+    shared = "s" * 255
+    before = stored(server, provider)
+    for subject in (shared + "-one", shared + "-two"):
+        page = people.open()
+        open_path(page, server, "/plan")
+        sign_in(page, server, subject)
+        expect(page.get_by_text(REFUSED)).to_be_visible()
+        expect(page.locator('[data-testid="stCheckbox"]')).to_have_count(0)
+        expect(page.get_by_role("button", name="Log out")).to_be_enabled()
+    assert stored(server, provider) == before  # no profile was made for either

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -11,7 +12,8 @@ from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 from pathfinder import store
-from tests.hosted.conftest import ANONYMOUS, dump, page_text, signed_in
+from pathfinder.ui.access import REFUSED_MESSAGE, REFUSED_PROXY_MESSAGE
+from tests.hosted.conftest import ANONYMOUS, ISSUER, dump, page_text, signed_in
 
 HEADER = "X-Forwarded-User"
 
@@ -106,3 +108,69 @@ def test_an_import_file_cannot_name_another_profile(
     ann = store.ensure_profile(app_engine, "https://idp.example", "owner-a", "Ann")
     assert store.item_progress(app_engine, ann)["status"].tolist() == ["done"]
     assert store.item_progress(app_engine, bo).equals(before_bo)
+
+
+def _oidc(subject: object, issuer: object = ISSUER) -> dict[str, Any]:
+    return {"is_logged_in": True, "iss": issuer, "sub": subject, "name": "Someone"}
+
+
+@pytest.mark.parametrize(
+    "subjects",
+    [
+        ("alice", "alice "),
+        ("alice", " alice"),
+        ("alice", "ALICE"),
+        ("s" * 255, "s" * 254),
+    ],
+)
+def test_signed_in_subjects_are_compared_exactly(
+    open_app: Callable[..., AppTest], app_engine: Engine, subjects: tuple[str, str]
+) -> None:
+    """Subjects that differ by a space, a letter's case or one character are two profiles."""
+    first, second = subjects
+    at = open_app(_oidc(first), page="pages/case_studies.py")
+    at.button(key="cs-new").click().run()
+    other = open_app(_oidc(second), page="pages/case_studies.py")
+    assert "Untitled case study" not in page_text(other)
+    assert _profiles(app_engine) == {
+        ("https://idp.example", first),
+        ("https://idp.example", second),
+    }
+
+
+@pytest.mark.parametrize(
+    ("subject", "issuer"),
+    [
+        ("s" * 256, ISSUER),
+        ("s" * 255 + "-one", ISSUER),
+        ("", ISSUER),
+        ("   ", ISSUER),
+        (12345, ISSUER),
+        (None, ISSUER),
+        ("with\x00nul", ISSUER),
+        ("alice", "https://" + "i" * 248),
+        ("alice", None),
+    ],
+)
+def test_a_signed_in_identity_the_store_cannot_hold_is_refused(
+    open_app: Callable[..., AppTest], app_engine: Engine, subject: object, issuer: object
+) -> None:
+    """Blank, non-text or too long issuers and subjects get a message and Log out, no data."""
+    at = open_app(_oidc(subject, issuer))
+    assert [e.value for e in at.error] == [REFUSED_MESSAGE]
+    assert [b.label for b in at.button] == ["Log out"]
+    assert not at.sidebar.button
+    assert _profiles(app_engine) == set()
+
+
+def test_proxy_user_names_are_compared_exactly(
+    behind_proxy: None, open_app: Callable[..., AppTest], app_engine: Engine
+) -> None:
+    """Behind a proxy, "alice " is not "alice", and a name too long to store is refused."""
+    open_app({"user": "alice"})
+    open_app({"user": "alice "})
+    refused = open_app({"user": "h" * 256})
+    assert [e.value for e in refused.error] == [REFUSED_PROXY_MESSAGE]
+    assert not refused.button
+    issuer = "header:x-forwarded-user"
+    assert _profiles(app_engine) == {(issuer, "alice"), (issuer, "alice ")}
