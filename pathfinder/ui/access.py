@@ -116,12 +116,16 @@ def sidebar_identity(who: Identity) -> None:
         )
         st.button("Leave this shared view", key="share-leave", on_click=leave_shared_view)
     elif who.kind == "oidc":
-        st.caption(f"Signed in as {plain_markdown(who.display_name or 'you')}.")
+        st.markdown(_signed_in_as(who))
         st.button("Log out", key="logout", icon=":material/logout:", on_click=st.logout)
     elif who.kind == "header":
-        st.caption(
-            f"Signed in as {plain_markdown(who.display_name or '')} by your organisation's sign-in."
-        )
+        st.markdown(_signed_in_as(who, by=" by your organisation's sign-in"))
+
+
+def _signed_in_as(who: Identity, by: str = "") -> str:
+    """Return the sidebar's "Signed in as <name>" sentence as Markdown, the name escaped."""
+    name = f" as {plain_markdown(who.signed_in_as)}" if who.signed_in_as else ""
+    return f"Signed in{name}{by}."
 
 
 def gate_for(who: Identity, *, behind_proxy: bool) -> Callable[[], None] | None:

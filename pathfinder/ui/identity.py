@@ -39,8 +39,10 @@ class Identity:
     kind: Kind
     issuer: str | None = None
     subject: str | None = None
-    display_name: str | None = None
+    display_name: str | None = None  # stored with the profile, shown to share-link viewers
     grant: store.ShareGrant | None = None
+    # How the sidebar names a signed-in person to themselves; never stored or shared.
+    signed_in_as: str | None = None
 
     @property
     def read_only(self) -> bool:
@@ -96,12 +98,16 @@ def _profile_key(issuer: object, subject: object) -> tuple[str, str] | None:
     return None if profile_key_problem(issuer, subject) else (issuer, subject)
 
 
-def _display_name(key: str) -> str | None:
-    """Return a claim as a name to show (trimmed and cut to fit); never used as a key."""
-    value = st.user.get(key)
-    if not isinstance(value, str) or not value.strip():
-        return None
-    return value.strip()[:MAX_DISPLAY_NAME]
+def _display_name(*keys: str) -> str | None:
+    """Return the first of these claims with text, as a name to show (trimmed, cut to fit).
+
+    Never used as a key.
+    """
+    for key in keys:
+        value = st.user.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()[:MAX_DISPLAY_NAME]
+    return None
 
 
 def current_identity(engine: Engine | None) -> Identity:
@@ -133,7 +139,14 @@ def current_identity(engine: Engine | None) -> Identity:
         if proxy_key is None:
             return Identity("refused")
         issuer, subject = proxy_key
-        return Identity("header", issuer=issuer, subject=subject, display_name=_display_name(key))
+        name_shown = _display_name(key)
+        return Identity(
+            "header",
+            issuer=issuer,
+            subject=subject,
+            display_name=name_shown,
+            signed_in_as=name_shown,
+        )
     if auth_configured():
         if st.user.get("is_logged_in") is not True:
             return Identity("anonymous")
@@ -142,7 +155,15 @@ def current_identity(engine: Engine | None) -> Identity:
         if oidc_key is None:
             return Identity("refused")
         issuer, subject = oidc_key
-        return Identity("oidc", issuer=issuer, subject=subject, display_name=_display_name("name"))
+        return Identity(
+            "oidc",
+            issuer=issuer,
+            subject=subject,
+            # Only the name is stored (a share link shows it to a mentor); the sidebar
+            # may fall back to what the person signed in with, shown to them alone.
+            display_name=_display_name("name"),
+            signed_in_as=_display_name("name", "preferred_username", "email"),
+        )
     return Identity("local", issuer=LOCAL_ISSUER, subject=LOCAL_SUBJECT)
 
 

@@ -245,6 +245,20 @@ def test_two_people_signed_in_at_once_never_see_each_others_progress(
     assert found["grace"] == {GRACE_STEP[0]: ("done", "")}
 
 
+def test_the_sidebar_names_someone_whose_token_has_no_name(
+    server: StreamlitServer, provider: str, people: People
+) -> None:
+    """Without a name claim the sidebar shows the preferred username, else the email."""
+    set_claims(provider, "no-name-1", {"preferred_username": "grace.h", "email": "g@example.org"})
+    set_claims(provider, "no-name-2", {"email": "lin@example.org"})
+    for subject, shown in (("no-name-1", "grace.h"), ("no-name-2", "lin@example.org")):
+        page = people.open()
+        open_path(page, server, "/")
+        sign_in(page, server, subject)
+        expect(sidebar(page).get_by_text(f"Signed in as {shown}.")).to_be_visible()
+        expect(sidebar(page).get_by_text("Signed in as you.")).to_have_count(0)
+
+
 def test_log_out_says_so_and_logging_in_again_keeps_the_data(
     server: StreamlitServer, provider: str, people: People
 ) -> None:

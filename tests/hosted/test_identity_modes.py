@@ -44,11 +44,41 @@ def test_signed_in_user_gets_a_profile_keyed_by_issuer_and_subject(
 ) -> None:
     """The first sign-in creates a profile for (iss, sub) with the display name, not the email."""
     at = open_app(signed_in("subject-1", "Dana"))
-    assert "Signed in as Dana" in at.sidebar.caption[1].value
+    assert "Signed in as Dana." in [m.value for m in at.sidebar.markdown]
     assert [b.label for b in at.sidebar.button] == ["Log out"]
     rows = dump(app_engine)["profiles"]
     assert [(r[1], r[2], r[3]) for r in rows] == [("https://idp.example", "subject-1", "Dana")]
     assert "same@example.com" not in repr(rows)
+
+
+@pytest.mark.parametrize(
+    ("claims", "shown"),
+    [
+        ({"name": " Dana ", "preferred_username": "dana.p", "email": "d@example.org"}, "Dana"),
+        ({"preferred_username": "dana.p", "email": "d@example.org"}, "dana\\.p"),
+        ({"name": "  ", "email": "d@example.org"}, "d@example\\.org"),
+    ],
+)
+def test_the_sidebar_names_the_person_from_name_username_or_email(
+    open_app: Callable[..., AppTest], app_engine: Engine, claims: dict[str, str], shown: str
+) -> None:
+    """The sidebar falls back to preferred_username, then email; only a name is stored."""
+    user = {"is_logged_in": True, "iss": ISSUER, "sub": "subject-1", **claims}
+    at = open_app(user)
+    assert f"Signed in as {shown}." in [m.value for m in at.sidebar.markdown]
+    stored_name = "Dana" if "name" in claims and claims["name"].strip() else None
+    assert [row[3] for row in dump(app_engine)["profiles"]] == [stored_name]
+
+
+def test_the_sidebar_never_says_signed_in_as_you(
+    open_app: Callable[..., AppTest], app_engine: Engine
+) -> None:
+    """A token with no name, username or email gets "Signed in." and a Log out button."""
+    at = open_app({"is_logged_in": True, "iss": ISSUER, "sub": "subject-1"})
+    texts = [m.value for m in at.sidebar.markdown]
+    assert "Signed in." in texts
+    assert not [t for t in texts if "you" in t.split()]
+    assert [b.label for b in at.sidebar.button] == ["Log out"]
 
 
 def test_proxy_user_gets_a_profile_keyed_by_the_header(
