@@ -20,6 +20,17 @@ FAILED_MESSAGE = (
     "Sign-in did not work, so you are not signed in. Try logging in again; if it keeps "
     "failing, tell whoever runs this app."
 )
+REFUSED_MESSAGE = (
+    "You are signed in at your identity provider, but with an identity this app cannot use: "
+    "its issuer or subject is empty or too long to store as it is. Nothing is shown and "
+    "nothing was saved. Log out and sign in with another account, or tell whoever runs "
+    "this app."
+)
+REFUSED_PROXY_MESSAGE = (
+    "This deployment signs people in through its reverse proxy, and the user name it sent "
+    "cannot be used here: it is empty or too long to store as it is. Nothing is shown and "
+    "nothing was saved; tell whoever runs this app."
+)
 
 
 def _sign_in_notice() -> None:
@@ -50,19 +61,6 @@ def render_landing() -> None:
         "studies, and to share a read-only view with a mentor."
     )
     st.button("Log in", key="login", type="primary", icon=":material/login:", on_click=st.login)
-
-
-REFUSED_MESSAGE = (
-    "You are signed in at your identity provider, but with an identity this app cannot use: "
-    "its issuer or subject is empty or too long to store as it is. Nothing is shown and "
-    "nothing was saved. Log out and sign in with another account, or tell whoever runs "
-    "this app."
-)
-REFUSED_PROXY_MESSAGE = (
-    "This deployment signs people in through its reverse proxy, and the user name it sent "
-    "cannot be used here: it is empty or too long to store as it is. Nothing is shown and "
-    "nothing was saved; tell whoever runs this app."
-)
 
 
 def render_refused_sign_in() -> None:

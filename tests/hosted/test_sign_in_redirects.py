@@ -1,4 +1,4 @@
-"""The sign-in redirects around Streamlit's login, callback and logout routes.
+"""The sign-in redirects around Streamlit's login, callback and logout routes, and their words.
 
 A small Starlette app stands in for Streamlit's routes (they answer exactly as Streamlit's
 do: a redirect to the provider, or to the root with or without the identity cookie), so
@@ -17,11 +17,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
+from streamlit.testing.v1 import AppTest
 from streamlit.web.server.starlette.starlette_server_config import USER_COOKIE_NAME
 
 from dashboard import PAGE_PATHS
 from pathfinder.ui import server
-from tests.hosted.conftest import DASHBOARD
+from pathfinder.ui.access import DENIED_MESSAGE, FAILED_MESSAGE, SIGNED_OUT_MESSAGE
+from tests.hosted.conftest import ANONYMOUS, DASHBOARD
 
 PROVIDER = "https://idp.example/authorize"
 APP = "http://testserver"
@@ -181,3 +183,28 @@ def test_other_routes_pass_untouched(client: TestClient) -> None:
     """A POST to the callback path and unknown paths are left to Streamlit as they are."""
     assert client.post("/oauth2callback").status_code == 405
     assert client.get("/auth/login/extra").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("marker", "shown"),
+    [
+        (server.SIGNED_OUT, [SIGNED_OUT_MESSAGE]),
+        (server.DENIED, [DENIED_MESSAGE]),
+        (server.FAILED, [FAILED_MESSAGE]),
+        ("<b>you have won</b>", []),
+        ("", []),
+    ],
+)
+def test_the_landing_page_turns_the_marker_into_fixed_text(
+    database_url: str, marker: str, shown: list[str]
+) -> None:
+    """Known markers become their sentence, anything else shows nothing; all leave the address."""
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=60)
+    at.user = ANONYMOUS
+    at.query_params[server.SIGN_IN_PARAM] = marker
+    at.run()
+    assert not at.exception
+    alerts = [a.value for a in (*at.success, *at.warning, *at.error)]
+    assert alerts == shown
+    assert server.SIGN_IN_PARAM not in at.query_params
+    assert [b.label for b in at.button] == ["Log in"]
