@@ -9,13 +9,27 @@ from __future__ import annotations
 
 import streamlit as st
 
+# Every page's url_path, as registered below. The server needs them before any script
+# runs (a sign-in may return someone only to one of these), and the sign-in gate answers
+# on each of them; tests/hosted checks this list against the st.Page calls.
+PAGE_PATHS = (
+    "",
+    "plan",
+    "lifecycle",
+    "skills",
+    "case-studies",
+    "progress",
+    "interview",
+    "settings",
+)
+
 if __name__ != "__main__":
     from pathfinder.ui import server
 
     app = st.App(
         __file__,
         routes=server.routes(),
-        middleware=server.middleware(),
+        middleware=server.middleware(PAGE_PATHS),
         lifespan=server.lifespan,
     )
 else:
@@ -74,9 +88,16 @@ else:
     who = identity()
     gate = gate_for(who, behind_proxy=trusted_header() is not None)
     if gate is not None:
-        # Anonymous visitors and unusable share links get one page, drawn directly: whatever
-        # address they open, no page script (and so no progress) runs.
-        st.navigation([st.Page(gate, title="Welcome", default=True)], position="hidden")
+        # Anonymous visitors and unusable share links get the gate under every page's
+        # address, so a deep link shows it (not "page not found") and stays in the address
+        # bar for the sign-in to return to; no page script (and so no progress) runs.
+        st.navigation(
+            [
+                st.Page(gate, title="Welcome", url_path=path, default=not path)
+                for path in PAGE_PATHS
+            ],
+            position="hidden",
+        )
         page_frame(who)
         gate()
     else:

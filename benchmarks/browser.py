@@ -24,7 +24,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,7 +94,8 @@ class StreamlitServer:
     extra_env: Mapping[str, str] = field(default_factory=dict)
     address: str = "127.0.0.1"  # "0.0.0.0" to be reachable from the network as well
     cwd: Path = ROOT
-    port: int = 0
+    extra_args: Sequence[str] = ()  # more `streamlit run` options, e.g. --secrets.files
+    port: int = 0  # 0: a free port is picked at launch; set it when the config names it
     process: subprocess.Popen[bytes] | None = None
     _log: IO[bytes] | None = None
 
@@ -110,8 +111,7 @@ class StreamlitServer:
 
     def launch(self) -> None:
         """Start the server process without waiting for it to be ready."""
-        if not self.port:
-            self.port = free_port()
+        self.port = self.port or free_port()
         env = {**os.environ, **self.extra_env}
         if self.database_url is not None:
             env["PATHFINDER_DATABASE_URL"] = self.database_url
@@ -131,6 +131,7 @@ class StreamlitServer:
             "none",
             "--browser.gatherUsageStats",
             "false",
+            *self.extra_args,
         ]
         self._log = self.log_path.open("ab") if self.log_path else None
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments

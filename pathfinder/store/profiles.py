@@ -7,17 +7,45 @@ from sqlalchemy.engine import Connection, Engine
 
 from pathfinder.store.common import check_text, insert_for, utc_now
 from pathfinder.store.engine import run_read, run_write
-from pathfinder.store.schema import LOCAL_ISSUER, LOCAL_SUBJECT, profiles
+from pathfinder.store.errors import InvalidInput
+from pathfinder.store.schema import (
+    LOCAL_ISSUER,
+    LOCAL_SUBJECT,
+    MAX_DISPLAY_NAME,
+    MAX_ISSUER,
+    MAX_SUBJECT,
+    profiles,
+)
+
+
+def profile_key_problem(issuer: object, subject: object) -> str | None:
+    """Return why (issuer, subject) cannot key a profile exactly as given, or None if it can.
+
+    A profile is found by its exact issuer and subject: nothing is trimmed or cut, so a
+    value the store cannot hold as it is (not text, blank, too long, a NUL) is refused
+    rather than changed into someone else's key.
+    """
+    for value, what, limit in ((issuer, "issuer", MAX_ISSUER), (subject, "subject", MAX_SUBJECT)):
+        if not isinstance(value, str):
+            return f"the {what} is not text"
+        if not value.strip():
+            return f"the {what} is empty"
+        try:
+            check_text(value, f"the {what}", max_length=limit)
+        except InvalidInput as error:
+            return str(error)
+    return None
 
 
 def ensure_profile(
     engine: Engine, issuer: str, subject: str, display_name: str | None = None
 ) -> int:
     """Return the id of the profile for (issuer, subject), creating it on first sign-in."""
-    check_text(issuer, "issuer", max_length=255)
-    check_text(subject, "subject", max_length=255)
+    problem = profile_key_problem(issuer, subject)
+    if problem is not None:
+        raise InvalidInput(f"This identity cannot key a profile: {problem}.")
     if display_name is not None:
-        check_text(display_name, "display_name", max_length=200)
+        check_text(display_name, "display_name", max_length=MAX_DISPLAY_NAME)
     key = (profiles.c.issuer == issuer) & (profiles.c.subject == subject)
     found = run_read(
         engine,

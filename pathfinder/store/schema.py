@@ -17,6 +17,9 @@ NOT_STARTED, IN_PROGRESS, DONE, SKIPPED = STATUSES
 RATING_KINDS = ("skill", "phase")
 CASE_STUDY_STATUSES = ("draft", "ready", "published")
 LOCAL_ISSUER, LOCAL_SUBJECT = "local", "default"
+# The profile key (issuer, subject) is stored exactly as the identity provider sent it.
+MAX_ISSUER = MAX_SUBJECT = 255
+MAX_DISPLAY_NAME = 200
 
 # Stable constraint names, so later migrations can alter constraints on both databases.
 metadata = sa.MetaData(
@@ -120,9 +123,9 @@ profiles = sa.Table(
     "profiles",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("issuer", sa.String(255), nullable=False),
-    sa.Column("subject", sa.String(255), nullable=False),
-    sa.Column("display_name", sa.String(200)),
+    sa.Column("issuer", sa.String(MAX_ISSUER), nullable=False),
+    sa.Column("subject", sa.String(MAX_SUBJECT), nullable=False),
+    sa.Column("display_name", sa.String(MAX_DISPLAY_NAME)),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.UniqueConstraint("issuer", "subject"),
 )

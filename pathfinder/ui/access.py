@@ -7,18 +7,73 @@ from collections.abc import Callable
 import streamlit as st
 
 from pathfinder.ui.identity import INVALID_SHARE_MESSAGE, Identity
+from pathfinder.ui.server import DENIED, FAILED, SIGN_IN_PARAM, SIGNED_OUT
 from pathfinder.ui.widgets import plain_markdown
+
+_SIGN_IN_NOTICE = "_pathfinder_sign_in_notice"
+SIGNED_OUT_MESSAGE = "You are signed out. Log in again to carry on where you left off."
+DENIED_MESSAGE = (
+    "Sign-in was cancelled at the sign-in page, so you are not signed in. Nothing was "
+    "changed; log in again whenever you like."
+)
+FAILED_MESSAGE = (
+    "Sign-in did not work, so you are not signed in. Try logging in again; if it keeps "
+    "failing, tell whoever runs this app."
+)
+REFUSED_MESSAGE = (
+    "You are signed in at your identity provider, but with an identity this app cannot use: "
+    "its issuer or subject is empty or too long to store as it is. Nothing is shown and "
+    "nothing was saved. Log out and sign in with another account, or tell whoever runs "
+    "this app."
+)
+REFUSED_PROXY_MESSAGE = (
+    "This deployment signs people in through its reverse proxy, and the user name it sent "
+    "cannot be used here: it is empty or too long to store as it is. Nothing is shown and "
+    "nothing was saved; tell whoever runs this app."
+)
+
+
+def _sign_in_notice() -> None:
+    """Say how the last sign-in or log-out ended (the server's `?signin=` marker).
+
+    The marker moves from the address into the session, so a reload or a shared address
+    does not repeat it; only the known values are shown, as fixed text.
+    """
+    if SIGN_IN_PARAM in st.query_params:
+        st.session_state[_SIGN_IN_NOTICE] = st.query_params.get(SIGN_IN_PARAM)
+        del st.query_params[SIGN_IN_PARAM]
+    notice = st.session_state.get(_SIGN_IN_NOTICE)
+    if notice == SIGNED_OUT:
+        st.success(SIGNED_OUT_MESSAGE, icon=":material/logout:")
+    elif notice == DENIED:
+        st.warning(DENIED_MESSAGE, icon=":material/block:")
+    elif notice == FAILED:
+        st.error(FAILED_MESSAGE, icon=":material/error:")
 
 
 def render_landing() -> None:
     """Show anonymous visitors what Pathfinder is and a log-in button; never any progress."""
     st.title("Data PM Pathfinder")
+    _sign_in_notice()
     st.write(
         "A learning plan for product designers moving into data product management, built "
         "on one expert interview. Log in to keep your own plan, notes, ratings and case "
         "studies, and to share a read-only view with a mentor."
     )
     st.button("Log in", key="login", type="primary", icon=":material/login:", on_click=st.login)
+
+
+def render_refused_sign_in() -> None:
+    """Say that the signed-in identity cannot key a profile; offer log-out, show no data."""
+    st.title("Data PM Pathfinder")
+    st.error(REFUSED_MESSAGE, icon=":material/person_off:")
+    st.button("Log out", key="refused-logout", icon=":material/logout:", on_click=st.logout)
+
+
+def render_refused_proxy() -> None:
+    """Say that the proxy's user name cannot key a profile; show no data."""
+    st.title("Data PM Pathfinder")
+    st.error(REFUSED_PROXY_MESSAGE, icon=":material/person_off:")
 
 
 def render_proxy_required() -> None:
@@ -69,12 +124,16 @@ def sidebar_identity(who: Identity) -> None:
             icon=":material/visibility:",
         )
     elif who.kind == "oidc":
-        st.caption(f"Signed in as {plain_markdown(who.display_name or 'you')}.")
+        st.markdown(_signed_in_as(who))
         st.button("Log out", key="logout", icon=":material/logout:", on_click=st.logout)
     elif who.kind == "header":
-        st.caption(
-            f"Signed in as {plain_markdown(who.display_name or '')} by your organisation's sign-in."
-        )
+        st.markdown(_signed_in_as(who, by=" by your organisation's sign-in"))
+
+
+def _signed_in_as(who: Identity, by: str = "") -> str:
+    """Return the sidebar's "Signed in as <name>" sentence as Markdown, the name escaped."""
+    name = f" as {plain_markdown(who.signed_in_as)}" if who.signed_in_as else ""
+    return f"Signed in{name}{by}."
 
 
 def gate_for(who: Identity, *, behind_proxy: bool) -> Callable[[], None] | None:
@@ -83,6 +142,8 @@ def gate_for(who: Identity, *, behind_proxy: bool) -> Callable[[], None] | None:
         return render_proxy_required if behind_proxy else render_landing
     if who.kind == "remote":
         return render_remote_visitor
+    if who.kind == "refused":
+        return render_refused_proxy if behind_proxy else render_refused_sign_in
     if who.kind == "invalid-share":
         return render_invalid_share
     if who.kind == "unavailable":

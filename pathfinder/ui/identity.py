@@ -4,6 +4,10 @@ Worked out afresh on every run from what Streamlit verified (`st.user`, filled f
 signed identity cookie or the trusted proxy headers) and from the share token, which is
 checked against the store each time so revoking a link takes effect at once. Nothing a
 visitor can type (the address, widget values, an import file) names a profile.
+
+A verified issuer and subject are used exactly as they came: one the store cannot hold as
+it is (not text, blank, too long) makes the identity "refused", never a trimmed or cut
+key that could be someone else's. Trimming is for display names only.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from sqlalchemy.engine import Engine
 
 from pathfinder import store
 from pathfinder.local_access import owner_view_allowed
-from pathfinder.store.schema import LOCAL_ISSUER, LOCAL_SUBJECT
+from pathfinder.store.profiles import profile_key_problem
+from pathfinder.store.schema import LOCAL_ISSUER, LOCAL_SUBJECT, MAX_DISPLAY_NAME
 
 INVALID_SHARE_MESSAGE = "This share link is not valid. Ask the owner for a new one."
 SHARE_PARAM = "share"
@@ -24,7 +29,15 @@ _SHARE_TOKEN = "_pathfinder_share_token"  # noqa: S105 - a session-state key, no
 _PROFILE = "_pathfinder_profile"
 
 Kind = Literal[
-    "local", "oidc", "header", "share", "anonymous", "remote", "invalid-share", "unavailable"
+    "local",
+    "oidc",
+    "header",
+    "share",
+    "anonymous",
+    "refused",
+    "remote",
+    "invalid-share",
+    "unavailable",
 ]
 
 
@@ -35,8 +48,10 @@ class Identity:
     kind: Kind
     issuer: str | None = None
     subject: str | None = None
-    display_name: str | None = None
+    display_name: str | None = None  # stored with the profile, shown to share-link viewers
     grant: store.ShareGrant | None = None
+    # How the sidebar names a signed-in person to themselves; never stored or shared.
+    signed_in_as: str | None = None
 
     @property
     def read_only(self) -> bool:
@@ -86,11 +101,27 @@ def _share_token() -> tuple[str | None, bool]:
     return kept, False
 
 
-def _text(key: str, limit: int) -> str | None:
-    value = st.user.get(key)
-    if not isinstance(value, str) or not value.strip():
+def _profile_key(issuer: object, subject: object) -> tuple[str, str] | None:
+    """Return (issuer, subject) exactly as verified, or None when the store cannot hold them.
+
+    Never trimmed or cut: "alice " is not "alice", and two long subjects that share their
+    first 255 characters are two people, so what cannot be stored as it is is refused.
+    """
+    if not isinstance(issuer, str) or not isinstance(subject, str):
         return None
-    return value.strip()[:limit]
+    return None if profile_key_problem(issuer, subject) else (issuer, subject)
+
+
+def _display_name(*keys: str) -> str | None:
+    """Return the first of these claims with text, as a name to show (trimmed, cut to fit).
+
+    Never used as a key.
+    """
+    for key in keys:
+        value = st.user.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()[:MAX_DISPLAY_NAME]
+    return None
 
 
 def _client_address() -> str | None:
@@ -125,18 +156,38 @@ def current_identity(engine: Engine | None) -> Identity:
     header = trusted_header()
     if header is not None:
         name, key = header
-        value = _text(key, 255)
-        if value is None:  # the proxy did not identify anyone: show nothing
+        value = st.user.get(key)
+        if value is None or value == "":  # the proxy did not identify anyone: show nothing
             return Identity("anonymous")
+        proxy_key = _profile_key(f"header:{name.lower()}", value)
+        if proxy_key is None:
+            return Identity("refused")
+        issuer, subject = proxy_key
+        name_shown = _display_name(key)
         return Identity(
-            "header", issuer=f"header:{name.lower()}", subject=value, display_name=value[:200]
+            "header",
+            issuer=issuer,
+            subject=subject,
+            display_name=name_shown,
+            signed_in_as=name_shown,
         )
     if auth_configured():
-        issuer, subject = _text("iss", 255), _text("sub", 255)
-        if st.user.get("is_logged_in") is not True or issuer is None or subject is None:
+        if st.user.get("is_logged_in") is not True:
             return Identity("anonymous")
         # Keyed by issuer + subject, never by email: an address can be reassigned.
-        return Identity("oidc", issuer=issuer, subject=subject, display_name=_text("name", 200))
+        oidc_key = _profile_key(st.user.get("iss"), st.user.get("sub"))
+        if oidc_key is None:
+            return Identity("refused")
+        issuer, subject = oidc_key
+        return Identity(
+            "oidc",
+            issuer=issuer,
+            subject=subject,
+            # Only the name is stored (a share link shows it to a mentor); the sidebar
+            # may fall back to what the person signed in with, shown to them alone.
+            display_name=_display_name("name"),
+            signed_in_as=_display_name("name", "preferred_username", "email"),
+        )
     if not owner_view_allowed(_client_address(), st.context.headers):
         return Identity("remote")  # local mode, but not this computer: a share link is needed
     return Identity("local", issuer=LOCAL_ISSUER, subject=LOCAL_SUBJECT)

@@ -37,10 +37,13 @@ def pytest_runtest_makereport(
     """Keep a screenshot of the test's page when the test fails (before the page closes)."""
     report: pytest.TestReport = yield
     if report.failed and report.when in {"setup", "call"}:
-        page = getattr(item, "funcargs", {}).get("page")
-        if isinstance(page, Page) and not page.is_closed():
-            ARTIFACTS.mkdir(exist_ok=True)
-            name = re.sub(r"[^A-Za-z0-9_.-]+", "_", item.name)
+        funcargs = getattr(item, "funcargs", {})
+        people = funcargs.get("people")
+        pages = [funcargs.get("page"), *(people.pages if isinstance(people, People) else [])]
+        open_pages = [page for page in pages if isinstance(page, Page) and not page.is_closed()]
+        ARTIFACTS.mkdir(exist_ok=True)
+        for number, page in enumerate(open_pages):
+            name = re.sub(r"[^A-Za-z0-9_.-]+", "_", item.name) + (f"-{number}" if number else "")
             try:
                 page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
             except Exception as error:
@@ -74,6 +77,30 @@ def page(browser: Browser) -> Iterator[Page]:
     context.set_default_timeout(30_000)
     yield watch_runs(context.new_page())
     context.close()
+
+
+class People:
+    """Opens one page per person, each in a browser context of its own (its own cookies)."""
+
+    def __init__(self, browser: Browser) -> None:
+        self.browser = browser
+        self.pages: list[Page] = []
+
+    def open(self) -> Page:
+        """Open a page for a new person."""
+        context = self.browser.new_context(viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(30_000)
+        self.pages.append(context.new_page())
+        return self.pages[-1]
+
+
+@pytest.fixture
+def people(browser: Browser) -> Iterator[People]:
+    """Hand out pages for several people at once; close their contexts afterwards."""
+    opened = People(browser)
+    yield opened
+    for page in opened.pages:
+        page.context.close()
 
 
 def _start(db: Path, log: Path) -> StreamlitServer:

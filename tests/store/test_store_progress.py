@@ -207,6 +207,34 @@ def test_profiles_are_keyed_by_issuer_and_subject(engine: Engine) -> None:
     assert local_profile_id(engine) == local_profile_id(engine)
 
 
+def test_profile_keys_are_stored_and_compared_exactly(engine: Engine) -> None:
+    """A trailing space, letter case or a 255th character makes another profile, on both stores."""
+    issuer = "https://accounts.example.com"
+    subjects = ["alice", "alice ", " alice", "Alice", "s" * 255, "s" * 254]
+    ids = [ensure_profile(engine, issuer, subject) for subject in subjects]
+    assert len(set(ids)) == len(subjects)
+    assert [ensure_profile(engine, issuer, subject) for subject in subjects] == ids
+
+
+@pytest.mark.parametrize(
+    ("issuer", "subject"),
+    [
+        ("https://accounts.example.com", "s" * 256),
+        ("https://accounts.example.com", ""),
+        ("https://accounts.example.com", "  "),
+        ("https://accounts.example.com", "nul\x00"),
+        ("i" * 256, "alice"),
+        ("", "alice"),
+    ],
+)
+def test_a_key_the_store_cannot_hold_as_it_is_is_refused(
+    engine: Engine, issuer: str, subject: str
+) -> None:
+    """ensure_profile refuses a blank or too long issuer or subject instead of cutting it."""
+    with pytest.raises(InvalidInput, match="cannot key a profile"):
+        ensure_profile(engine, issuer, subject)
+
+
 def test_one_profile_never_sees_another_profiles_progress(engine: Engine, profile_id: int) -> None:
     """Progress, notes and the log are per profile."""
     other = ensure_profile(engine, "https://accounts.example.com", "someone-else")
