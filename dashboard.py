@@ -33,6 +33,8 @@ if __name__ != "__main__":
         lifespan=server.lifespan,
     )
 else:
+    from collections.abc import Callable
+
     from pathfinder.ui.access import gate_for
     from pathfinder.ui.deployment import refusal
     from pathfinder.ui.frame import page_frame
@@ -78,26 +80,28 @@ else:
     # A share link opens what the owner shows a mentor; nothing there can change anything.
     VIEWER_PAGES = [OVERVIEW, PLAN, SKILLS, CASE_STUDIES, PROGRESS]
 
+    def on_every_address(draw: Callable[[], None], title: str) -> None:
+        """Serve `draw` as the only page, under every page's address (no "page not found")."""
+        st.navigation(
+            [st.Page(draw, title=title, url_path=path, default=not path) for path in PAGE_PATHS],
+            position="hidden",
+        )
+
     refused = refusal()
     if refused is not None:
         # A deployment that must serve no one (say, marked hosted but without sign-in) shows
         # the operator's message on every address, and runs nothing that reads progress.
-        st.navigation([st.Page(refused, title="Not available", default=True)], position="hidden")
+        on_every_address(refused, "Not available")
         refused()
         st.stop()
     who = identity()
     gate = gate_for(who, behind_proxy=trusted_header() is not None)
     if gate is not None:
-        # Anonymous visitors and unusable share links get the gate under every page's
-        # address, so a deep link shows it (not "page not found") and stays in the address
-        # bar for the sign-in to return to; no page script (and so no progress) runs.
-        st.navigation(
-            [
-                st.Page(gate, title="Welcome", url_path=path, default=not path)
-                for path in PAGE_PATHS
-            ],
-            position="hidden",
-        )
+        # Anonymous visitors, unusable share links and visitors from the network in local
+        # mode get the gate under every page's address, so a deep link shows it and stays
+        # in the address bar for the sign-in to return to; no page script (and so no
+        # progress) runs.
+        on_every_address(gate, "Welcome")
         page_frame(who)
         gate()
     else:

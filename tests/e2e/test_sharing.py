@@ -41,7 +41,20 @@ READ_ONLY_NOTICE = "Read-only view of"
 
 
 @pytest.fixture
-def lan_server(tmp_path: Path) -> Iterator[StreamlitServer]:
+def owner_link(tmp_path: Path) -> tuple[int, str]:
+    """Give the owner a done step and a share link, before any server opens the database."""
+    engine = store.create_store_engine(f"sqlite:///{tmp_path / 'lan.db'}")
+    try:
+        store.migrate(engine)
+        owner = store.local_profile_id(engine)
+        store.set_status(engine, owner, SHARED_STEP[0], "done")
+        return store.create_share_link(engine, owner, "mentor")
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def lan_server(tmp_path: Path, owner_link: tuple[int, str]) -> Iterator[StreamlitServer]:
     """Run the dashboard listening on every interface, as a local user sharing on a LAN does."""
     server = StreamlitServer(
         DASHBOARD,
@@ -60,15 +73,6 @@ def lan_url(lan_server: StreamlitServer) -> str:
     address = network_address()
     assert address is not None, "this machine has no network address to test from"
     return f"http://{address}:{lan_server.port}"
-
-
-@pytest.fixture
-def owner_link(lan_server: StreamlitServer) -> tuple[int, str]:
-    """Give the owner a done step and a share link; return (link id, token)."""
-    with engine_on(lan_server) as engine:
-        owner = store.local_profile_id(engine)
-        store.set_status(engine, owner, SHARED_STEP[0], "done")
-        return store.create_share_link(engine, owner, "mentor")
 
 
 def assert_read_only_view(page: Page, token: str) -> None:
