@@ -90,7 +90,7 @@ class People:
         """Open a page for a new person."""
         context = self.browser.new_context(viewport={"width": 1280, "height": 900})
         context.set_default_timeout(30_000)
-        self.pages.append(context.new_page())
+        self.pages.append(watch_runs(context.new_page()))
         return self.pages[-1]
 
 

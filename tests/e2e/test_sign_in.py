@@ -24,20 +24,21 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from benchmarks.browser import StreamlitServer, free_port, wait_for_run
+from benchmarks.browser import StreamlitServer, free_port
 from pathfinder import store
 from pathfinder.store.schema import profiles
 from tests.e2e.conftest import DASHBOARD, People
-from tests.e2e.test_dashboard import (
-    PAGE_PATHS,
-    TICK_STEP,
+from tests.e2e.driver import (
+    after_run,
     checkbox,
     engine_on,
     note_box,
     open_details,
     open_path,
+    reload,
     tick,
 )
+from tests.e2e.test_dashboard import PAGE_PATHS, TICK_STEP
 from tests.e2e.test_two_users import GRACE_STEP, ticked
 
 START_TIMEOUT_S = 30.0
@@ -135,9 +136,9 @@ def sign_in(page: Page, server: StreamlitServer, subject: str) -> None:
     """Press Log in, type the subject into the provider's form, authorize, wait for the app."""
     log_in_button(page).click()
     page.get_by_placeholder("sub").fill(subject)
-    page.get_by_role("button", name="Authorize").click()
-    page.wait_for_url(f"{server.url}/**")
-    wait_for_run(page)
+    with after_run(page):  # the app's first run once the provider has sent the person back
+        page.get_by_role("button", name="Authorize").click()
+        page.wait_for_url(f"{server.url}/**")
 
 
 def sidebar(page: Page) -> Locator:
@@ -199,8 +200,7 @@ def test_log_in_from_a_deep_link_lands_on_that_page(
     expect(page).to_have_url(server.url + "/progress")
     expect(page.locator("h1").first).to_have_text("Progress")
     expect(sidebar(page).get_by_text("Signed in as Dora.")).to_be_visible()
-    page.reload()
-    wait_for_run(page)
+    reload(page)
     expect(page.locator("h1").first).to_have_text("Progress")
 
 
@@ -222,21 +222,18 @@ def test_two_people_signed_in_at_once_never_see_each_others_progress(
     tick(ada, TICK_STEP[1])
     box = note_box(open_details(ada, TICK_STEP[0]))
     box.fill(note)
-    box.press("Control+Enter")
-    wait_for_run(ada)
-    grace.reload()
-    wait_for_run(grace)
+    with after_run(ada):
+        box.press("Control+Enter")
+    reload(grace)
     expect(checkbox(grace, TICK_STEP[1])).not_to_be_checked()
     expect(note_box(open_details(grace, TICK_STEP[0]))).to_have_value("")
     tick(grace, GRACE_STEP[1])
 
-    ada.reload()
-    wait_for_run(ada)
+    reload(ada)
     expect(checkbox(ada, TICK_STEP[1])).to_be_checked()
     assert ticked(ada) == [TICK_STEP[1]]
     expect(note_box(open_details(ada, TICK_STEP[0]))).to_have_value(note)
-    grace.reload()
-    wait_for_run(grace)
+    reload(grace)
     expect(checkbox(grace, GRACE_STEP[1])).to_be_checked()
     assert ticked(grace) == [GRACE_STEP[1]]
     expect(grace.get_by_text(note)).to_have_count(0)
@@ -271,13 +268,13 @@ def test_log_out_says_so_and_logging_in_again_keeps_the_data(
     tick(page, TICK_STEP[1])
     box = note_box(open_details(page, TICK_STEP[0]))
     box.fill(note)
-    box.press("Control+Enter")
-    wait_for_run(page)
+    with after_run(page):
+        box.press("Control+Enter")
 
     sidebar(page).get_by_role("button", name="Log out").click()
-    page.get_by_role("button", name="End session").click()  # the provider's own page
-    page.wait_for_url(f"{server.url}/**")
-    wait_for_run(page)
+    with after_run(page):
+        page.get_by_role("button", name="End session").click()  # the provider's own page
+        page.wait_for_url(f"{server.url}/**")
     expect(page.get_by_text(SIGNED_OUT)).to_be_visible()
     shows_landing_only(page)
     expect(page).to_have_url(server.url + "/")
@@ -285,8 +282,8 @@ def test_log_out_says_so_and_logging_in_again_keeps_the_data(
 
     page.go_back()  # the same page with the marker it took out of the address
     page.go_back()  # the provider's end-of-session page
-    page.go_back()  # the plan, as it was while signed in
-    wait_for_run(page)
+    with after_run(page):
+        page.go_back()  # the plan, as it was while signed in
     expect(page).to_have_url(server.url + "/plan")
     shows_landing_only(page)
     expect(page.get_by_text(note)).to_have_count(0)
@@ -305,9 +302,9 @@ def test_deny_at_the_provider_says_so_and_signs_no_one_in(
     page = people.open()
     open_path(page, server, "/settings")
     log_in_button(page).click()
-    page.get_by_role("button", name="Deny").click()
-    page.wait_for_url(f"{server.url}/**")
-    wait_for_run(page)
+    with after_run(page):
+        page.get_by_role("button", name="Deny").click()
+        page.wait_for_url(f"{server.url}/**")
     expect(page.get_by_text(DENIED)).to_be_visible()
     shows_landing_only(page)
     expect(page).to_have_url(server.url + "/settings")  # where they were, the marker gone
@@ -319,8 +316,8 @@ def test_a_bogus_callback_says_sign_in_failed_and_signs_no_one_in(
 ) -> None:
     """A callback with a made-up state and code ends on a clear message and no session."""
     page = people.open()
-    page.goto(f"{server.url}/oauth2callback?state=bogus&code=bogus")
-    wait_for_run(page)
+    with after_run(page):
+        page.goto(f"{server.url}/oauth2callback?state=bogus&code=bogus")
     expect(page.get_by_text(FAILED)).to_be_visible()
     shows_landing_only(page)
     expect(page).to_have_url(server.url + "/")
@@ -338,8 +335,8 @@ def test_a_subject_with_a_trailing_space_is_someone_else(
     tick(alice, TICK_STEP[1])
     box = note_box(open_details(alice, TICK_STEP[0]))
     box.fill(note)
-    box.press("Control+Enter")
-    wait_for_run(alice)
+    with after_run(alice):
+        box.press("Control+Enter")
 
     other = people.open()
     open_path(other, server, "/plan")

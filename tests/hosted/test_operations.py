@@ -24,11 +24,12 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
 
-from benchmarks.browser import StreamlitServer, wait_for_run
+from benchmarks.browser import StreamlitServer
 from pathfinder import hosting, store
 from pathfinder.store.schema import profiles
 from tests.conftest import postgres_schema_url
-from tests.e2e.test_dashboard import RESTART_STEP, TICK_STEP, checkbox, tick
+from tests.e2e.driver import after_run, checkbox, reload, tick, watch_runs
+from tests.e2e.test_dashboard import RESTART_STEP, TICK_STEP
 from tests.e2e.test_two_users import screenshots_on_failure, ticked
 from tests.hosted.conftest import ROOT
 from tests.hosted.test_scale_out import chromium, in_fresh_thread
@@ -132,9 +133,9 @@ def visitor_page(browser: Browser, server: StreamlitServer, path: str, user: str
         extra_http_headers=headers, viewport={"width": 1280, "height": 900}
     )
     context.set_default_timeout(30_000)
-    page = context.new_page()
-    page.goto(server.url + path)
-    wait_for_run(page)
+    page = watch_runs(context.new_page())
+    with after_run(page):
+        page.goto(server.url + path)
     return page
 
 
@@ -293,12 +294,10 @@ def test_the_readmes_proxy_steps_give_each_person_their_own_profile(tmp_path: Pa
                 with screenshots_on_failure("readme-proxy-steps", pages):
                     tick(ada, TICK_STEP[1])
                     expect(checkbox(ada, TICK_STEP[1])).to_be_checked()
-                    grace.reload()
-                    wait_for_run(grace)
+                    reload(grace)
                     assert ticked(grace) == []
                     tick(grace, RESTART_STEP[1])
-                    ada.reload()
-                    wait_for_run(ada)
+                    reload(ada)
                     assert ticked(ada) == [TICK_STEP[1]]
                     expect(nobody.get_by_text(GATE_TEXT)).to_be_visible()
                     expect(nobody.locator(CHECKBOXES)).to_have_count(0)
