@@ -87,20 +87,19 @@ def maybe_after_run(page: Page, grace_ms: int = 1500) -> Iterator[None]:
 
 
 def open_expander(page: Page, summary: Locator) -> None:
-    """Open an expander by its summary; wait for its rerun when its content is built lazily.
+    """Open an expander by its summary and wait until its content is drawn.
 
     An expander drawn in full already holds its content while shut; a lazy one (built
-    with `on_change="rerun"`) is empty until the rerun its opening asks for.
+    with `on_change="rerun"`) is empty until the rerun its opening asks for has drawn it.
     """
-    content = summary.locator("xpath=..").locator(
+    details = summary.locator("xpath=..")
+    content = details.locator(
         "[data-testid='stExpanderDetails'] > [data-testid='stVerticalBlock'] > *"
     )
-    if content.count():
-        summary.click()
-        wait_for_run(page)
-        return
-    with after_run(page):
-        summary.click()
+    summary.click()
+    expect(details).to_have_attribute("open", "")
+    expect(content.first).to_be_attached(timeout=RUN_TIMEOUT_MS)
+    wait_for_run(page)
 
 
 # -- the dashboard, as a person sees it ------------------------------------------------------
