@@ -7,7 +7,7 @@ import streamlit as st
 from pathfinder import charts, domain
 from pathfinder.ui import actions, data
 from pathfinder.ui.resources import content, content_charts, learner
-from pathfinder.ui.state import sync_widget
+from pathfinder.ui.state import saving, sync_widget
 from pathfinder.ui.widgets import bullet_list, chart, cite, records
 
 st.title("The product lifecycle")
@@ -61,8 +61,7 @@ for phase in records(c.phases):
             format_func=lambda n: f"{n} · {domain.RATING_SCALE[n]}",
             key=key,
             disabled=read_only,
-            on_change=actions.rate,
-            args=(me, "phase", phase["id"]),
+            **saving(me, key, actions.rate, "phase", phase["id"]),
         )
 
 st.subheader("Your confidence per phase")

@@ -16,7 +16,7 @@ from pathfinder.ui.settings_view import (
     reset_everything,
 )
 from pathfinder.ui.sharing_view import render_share_links
-from pathfinder.ui.state import typed_default
+from pathfinder.ui.state import saving, typed_default
 
 st.title("Settings")
 c = content()
@@ -34,20 +34,18 @@ st.date_input(
     value=typed_default("target-date", target.target_date),
     key="target-date",
     disabled=read_only,
+    **saving(me, "target-date", actions.save_target),
     format="YYYY-MM-DD",
-    on_change=actions.save_target,
-    args=(me,),
 )
 st.number_input(
     "Hours you can spend each week",
     value=typed_default("target-hours", target.hours_per_week),
     key="target-hours",
+    **saving(me, "target-hours", actions.save_target),
     min_value=0.5,
     max_value=80.0,
     step=0.5,
     disabled=read_only,
-    on_change=actions.save_target,
-    args=(me,),
 )
 plan = domain.plan_table(c.steps, c.tracks, data.progress(me))
 st.caption(domain.pace_forecast(plan, target, domain.today()).sentence)

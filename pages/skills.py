@@ -7,7 +7,7 @@ import streamlit as st
 from pathfinder import charts, domain
 from pathfinder.ui import actions, data
 from pathfinder.ui.resources import content, learner
-from pathfinder.ui.state import sync_widget
+from pathfinder.ui.state import saving, sync_widget
 from pathfinder.ui.widgets import chart, cite, records
 
 LEVEL_LABELS = {"required": "Required", "helpful": "Helpful", "optional": "Optional"}
@@ -70,8 +70,7 @@ if rate_tab.open:
                     [1, 2, 3, 4, 5],
                     key=key,
                     disabled=read_only,
-                    on_change=actions.rate,
-                    args=(me, "skill", skill["id"]),
+                    **saving(me, key, actions.rate, "skill", skill["id"]),
                 )
 
 if history_tab.open:

@@ -51,23 +51,40 @@ def rate(
     level: int,
     *,
     now: datetime | None = None,
-) -> None:
-    """Record a self-rating of a skill or phase (kept as history; the latest one counts)."""
+) -> bool:
+    """Record a self-rating of a skill or phase (kept as history; the latest one counts).
+
+    Returns whether it was recorded: the level the latest rating already has is not a new
+    rating, so a repeated save adds nothing to the history.
+    """
     check_choice(kind, RATING_KINDS, "kind")
     check_id(subject_id, "subject_id")
     check_level(level)
     at = utc_now(now)
 
-    def work(conn: Connection) -> None:
+    def work(conn: Connection) -> bool:
         lock_profile(conn, profile_id)
+        latest = conn.execute(
+            sa.select(ratings.c.level)
+            .where(
+                (ratings.c.profile_id == profile_id)
+                & (ratings.c.kind == kind)
+                & (ratings.c.subject_id == subject_id)
+            )
+            .order_by(ratings.c.rated_at.desc(), ratings.c.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        if latest == level:
+            return False
         conn.execute(
             ratings.insert().values(
                 profile_id=profile_id, kind=kind, subject_id=subject_id, level=level, rated_at=at
             )
         )
         log_event(conn, profile_id, at, "rating", subject_id, {"kind": kind, "level": level})
+        return True
 
-    run_write(engine, work)
+    return run_write(engine, work)
 
 
 def rating_history(engine: Engine, profile_id: int, kind: str) -> pd.DataFrame:

@@ -1,8 +1,9 @@
-"""Widget callbacks: each reads its widget's value and makes one store write.
+"""Savers: each reads one widget's value and makes one store write, if the person changed it.
 
-A callback writes only a value the person chose: what its widget holds now, compared with
-what the page showed (see pathfinder.ui.state). Streamlit can call a callback the person
-never triggered, with the value the page showed; that writes nothing.
+`pathfinder.ui.state.save_changes` calls them at the start of a run for the widgets whose
+value differs from what the page showed; they check that again themselves, so calling one
+for an unchanged widget writes nothing. Buttons (bulk actions, "keep my text") are still
+callbacks: a click is an event, not a value to compare.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 import streamlit as st
 
 from pathfinder import store
-from pathfinder.ui.feedback import attempt, clear_conflict
+from pathfinder.ui.feedback import attempt, clear_conflict, conflict
 from pathfinder.ui.resources import Learner
 from pathfinder.ui.state import UNKNOWN, chosen, mark_saved, mark_unsaved, set_shown, shown
 
@@ -82,9 +83,8 @@ def save_note(learner: Learner, step_id: str) -> None:
     """Save a step's note if the person changed it, unless it changed elsewhere meanwhile."""
     key = note_key(step_id)
     text = chosen(key)
-    if text is UNKNOWN:
-        mark_saved(key)  # the box holds what is stored
-        return
+    if text is UNKNOWN or conflict(key) is not None:
+        return  # unchanged, or waiting for the learner to settle a clash with another tab
     _save_note_text(learner, step_id, str(text))
 
 

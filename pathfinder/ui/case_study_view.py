@@ -15,8 +15,10 @@ from pathfinder.ui.resources import Learner
 from pathfinder.ui.state import (
     UNKNOWN,
     chosen,
+    is_unsaved,
     mark_saved,
     mark_unsaved,
+    saving,
     set_shown,
     shown,
     sync_widget,
@@ -102,8 +104,8 @@ def _save(learner: Learner, draft_id: int, c: Content, field: str, *, force: boo
     to keep their text over another tab's).
     """
     key = _field_key(draft_id, field)
-    if not force and chosen(key) is UNKNOWN:
-        mark_saved(key)  # a replay of what the editor showed: nothing to save
+    if not force and (chosen(key) is UNKNOWN or conflict(_field_key(draft_id, "conflict"))):
+        # Nothing changed, or it waits for the learner to settle a clash with another tab.
         return
     sections = {
         sid: st.session_state.get(_field_key(draft_id, f"section-{sid}"), "")
@@ -157,15 +159,20 @@ def render_draft_editor(learner: Learner | None, c: Content, draft: dict[str, An
     st.progress(completeness, text=f"{round(completeness * 100)}% of the template filled in")
 
     keys = [_field_key(draft_id, "title"), _field_key(draft_id, "status")]
-    set_shown(_field_key(draft_id, "version"), int(draft["version"]))
+    fields = [
+        *keys,
+        *(_field_key(draft_id, f"section-{sid}") for sid in c.case_study_sections["id"]),
+    ]
+    if not any(is_unsaved(key) for key in fields):
+        # The version the person's edits build on; kept while any of them is unsaved.
+        set_shown(_field_key(draft_id, "version"), int(draft["version"]))
     sync_widget(keys[1], draft["status"])
     st.text_input(
         "Title",
         value=typed_default(keys[0], str(draft["title"])),
         key=keys[0],
         disabled=read_only,
-        on_change=_save,
-        args=(learner, draft_id, c, "title"),
+        **saving(learner, keys[0], _save, draft_id, c, "title"),
     )
     st.segmented_control(
         "Status",
@@ -174,8 +181,7 @@ def render_draft_editor(learner: Learner | None, c: Content, draft: dict[str, An
         key=keys[1],
         disabled=read_only,
         required=True,
-        on_change=_save,
-        args=(learner, draft_id, c, "status"),
+        **saving(learner, keys[1], _save, draft_id, c, "status"),
     )
     clash = conflict(_field_key(draft_id, "conflict"))
     for section in records(c.case_study_sections):
@@ -192,8 +198,7 @@ def render_draft_editor(learner: Learner | None, c: Content, draft: dict[str, An
             disabled=read_only,
             height=150,
             label_visibility="collapsed",
-            on_change=_save,
-            args=(learner, draft_id, c, f"section-{section['id']}"),
+            **saving(learner, key, _save, draft_id, c, f"section-{section['id']}"),
         )
         with st.popover("The guest's example", icon=":material/lightbulb:"):
             st.write(section["guest_example"])
@@ -262,7 +267,6 @@ def render_share_toggle(learner: Learner | None, draft: dict[str, Any]) -> None:
     st.toggle(
         "Show this case study through my share links",
         key=key,
-        on_change=_set_shared,
-        args=(learner, draft_id),
         help="Share links open a read-only view; only case studies switched on here appear.",
+        **saving(learner, key, _set_shared, draft_id),
     )

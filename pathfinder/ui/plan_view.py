@@ -13,7 +13,14 @@ from pathfinder.content import Content
 from pathfinder.ui import actions, data
 from pathfinder.ui.feedback import attempt, conflict, show_pending
 from pathfinder.ui.resources import Learner, content
-from pathfinder.ui.state import is_unsaved, set_shown, sync_widget, typed_default
+from pathfinder.ui.state import (
+    is_unsaved,
+    save_changes,
+    saving,
+    set_shown,
+    sync_widget,
+    typed_default,
+)
 from pathfinder.ui.widgets import citation_links, plain_markdown, records
 
 STATUS_LABELS = {
@@ -209,8 +216,11 @@ def render_track(
     step is; the others show their progress and build their steps once opened. With a
     filter on, every track shows its matching steps at once.
     """
-    # A tick inside this fragment reruns only the fragment, not the page frame, so the
-    # messages its callbacks left are drawn here, next to the step that was changed.
+    # A tick inside this fragment reruns only the fragment, not the page: its change is
+    # saved here (a full run saved it in learner() already), and the messages saving left
+    # are drawn next to the step that changed.
+    if not snapshot.fresh and learner is not None and not learner.read_only:
+        save_changes(learner)
     show_pending()
     if not snapshot.fresh:
         snapshot = plan_snapshot(learner)
@@ -295,8 +305,7 @@ def _render_step(
             step["title"],
             key=done_key,
             disabled=read_only,
-            on_change=actions.toggle_done,
-            args=(learner, step_id),
+            **saving(learner, done_key, actions.toggle_done, step_id),
         )
         st.caption(
             f"{STATUS_BADGES.get(step['status'], '')}"
@@ -340,8 +349,8 @@ def _render_status(learner: Learner | None, step: dict[str, Any], read_only: boo
         format_func=lambda s: STATUS_LABELS[s],
         key=status_key,
         disabled=read_only,
-        on_change=actions.change_status,
-        args=(learner, step_id),
+        required=True,  # a step always has a status: clicking it again keeps it
+        **saving(learner, status_key, actions.change_status, step_id),
     )
 
 
@@ -350,15 +359,17 @@ def _render_note(learner: Learner | None, step: dict[str, Any], read_only: bool)
     key = actions.note_key(step_id)
     stored = step["note"] if isinstance(step["note"], str) else ""
     version = int(step["note_version"]) if pd.notna(step["note_version"]) else 0
-    set_shown(actions.note_version_key(step_id), version)
+    if not is_unsaved(key):
+        # The version the person's text builds on; while their text is unsaved (or in
+        # conflict with another tab's) it stays the one they started from.
+        set_shown(actions.note_version_key(step_id), version)
     st.text_area(
         "Your note",
+        **saving(learner, key, actions.save_note, step_id),
         value=typed_default(key, stored),
         key=key,
         disabled=read_only,
         placeholder="What did you learn? What next?",
-        on_change=actions.save_note,
-        args=(learner, step_id),
         help="Saved when you click outside the box (or press Ctrl+Enter).",
     )
     clash = conflict(key)
@@ -388,12 +399,11 @@ def _render_links(learner: Learner | None, step: dict[str, Any], read_only: bool
     links = step["links"] if isinstance(step["links"], list) else []
     st.text_area(
         "Your links (one per line)",
+        **saving(learner, key, actions.save_links, step_id),
         value=typed_default(key, "\n".join(links)),
         key=key,
         disabled=read_only,
         height=68,
-        on_change=actions.save_links,
-        args=(learner, step_id),
     )
     for link in links:
         url = domain.safe_link(link)

@@ -14,6 +14,7 @@ from pathfinder.ui.access import gate_for
 from pathfinder.ui.deployment import configuration, refusal
 from pathfinder.ui.feedback import show_pending, store_problem
 from pathfinder.ui.identity import Identity, current_identity, profile_id_for, trusted_header
+from pathfinder.ui.state import save_changes
 
 _ROUTED = "_pathfinder_routed"
 
@@ -193,7 +194,13 @@ def learner() -> Learner | None:
         return Learner(
             store.read_only(engine), profile_id, read_only=True, identity=who, warned=told
         )
-    return Learner(engine=engine, profile_id=profile_id, identity=who, warned=told)
+    me = Learner(engine=engine, profile_id=profile_id, identity=who, warned=told)
+    # What the person changed since the last run is saved before anything is drawn; the
+    # messages saving leaves ("Note saved", "not saved") are drawn right after.
+    save_changes(me)
+    if show_pending():
+        me.warned = True
+    return me
 
 
 def describe_store() -> str:

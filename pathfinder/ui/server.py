@@ -452,10 +452,32 @@ def middleware(page_paths: Iterable[str]) -> list[Middleware]:
     return [Middleware(SecurityHeaders), Middleware(SignInRedirects, page_paths=page_paths)]
 
 
+def route_every_page_through_the_router() -> None:
+    """Make Streamlit run every session through dashboard.py's st.navigation from the start.
+
+    Streamlit decides once per process, when its first session starts, whether the app is
+    an old-style multipage app: it is when a `pages/` folder sits beside the main script,
+    as here. Until some session has run `st.navigation`, it then routes by file name, so
+    the first visitor of a new server who opens a deep link whose address is not a file
+    name (`/case-studies`, the file being case_studies.py) got "Page not found" over the
+    page. Streamlit keeps that decision in a class attribute (not public API, looked up
+    defensively), which `st.navigation` itself sets to False; setting it before the first
+    session makes the decision the router's. tests/e2e/test_dashboard.py opens such deep
+    links first on a fresh server and fails if an upgrade changes this.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # pragma: no cover - a Streamlit without the old multipage mode
+        return
+    if hasattr(PagesManager, "uses_pages_directory"):
+        PagesManager.uses_pages_directory = False
+
+
 @asynccontextmanager
 async def lifespan(app: Any) -> AsyncIterator[None]:
     """Start the server's own checks; open the browser on a local start, as `streamlit run` does."""
     configure_logging()
+    route_every_page_through_the_router()
     checks = server_checks()
     checks.start()
     if not st.get_option("server.headless"):

@@ -1,16 +1,25 @@
-"""Keep widgets in step with the store, and know which widget values the person chose.
+"""Keep widgets in step with the store, and save exactly what the person changed.
 
-Every widget that saves is drawn with the stored value, and that value is remembered as
-what the page was shown (`shown`). A callback writes only when its widget now holds
-something else: Streamlit can call a callback the person never triggered, for instance
-replaying every widget of a fragment with the values the page showed when the person
-leaves the page while a rerun is pending. A successful write becomes the new shown value
-at once, so a second quick change (a double click) is compared with the first one's
-result even when the rerun between them was cut short.
+Every widget that saves is drawn with the stored value, remembered as what the page was
+shown (`shown`), and is tracked with the function that saves it. At the start of every
+run, before anything is drawn, `save_changes` saves each tracked widget whose value now
+differs from what it was shown: that difference is what the person did, and nothing else
+is. Two things make this safer than Streamlit's widget callbacks:
+
+- Streamlit calls a callback the person never triggered, for instance replaying every
+  widget of a fragment with the values the page showed when the person leaves the page
+  while a rerun is pending. A replayed value equals the shown one: nothing is saved.
+- Streamlit stops a callback at its first read of the session state when another request
+  is already waiting (a quick second click, a click on the sidebar), and never calls it
+  again: the change was lost. A run stopped that way starts over, and `save_changes`
+  finds the change still unsaved.
+
+A successful save becomes the shown value at once, so saving again is a no-op.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
 import streamlit as st
@@ -19,6 +28,10 @@ T = TypeVar("T")
 
 _DIRTY = "_pathfinder_dirty"
 _SHOWN = "_pathfinder_shown"
+_SAVERS = "_pathfinder_savers"
+# A saver gets the learner of the run and its own arguments, reads its widget's value
+# and makes one store write.
+Saver = Callable[..., None]
 UNKNOWN: Final = object()  # no value was shown for this widget in this session
 
 
@@ -43,6 +56,39 @@ def chosen(key: str) -> Any:
     if before is UNKNOWN or value is UNKNOWN or value == before:
         return UNKNOWN
     return value
+
+
+def track(key: str, saver: Saver, learner: Any, *args: Any) -> dict[str, Any]:
+    """Save widget `key` with `saver(learner, *args)` whenever the person changes it.
+
+    Returns the widget's `on_change` and `args`: Streamlit calls the saver as the widget's
+    callback (the only chance when the person leaves the page in the same instant, since
+    the page's widgets are gone by the next run), and `save_changes` calls it again at the
+    start of the next run when a callback was stopped before it could save.
+    """
+    st.session_state.setdefault(_SAVERS, {})[key] = (saver, args)
+    return {"on_change": saver, "args": (learner, *args)}
+
+
+def saving(learner: Any, key: str, saver: Saver, *args: Any) -> dict[str, Any]:
+    """Return the keywords that make widget `key` save through `saver`; none for a viewer."""
+    if learner is None or getattr(learner, "read_only", True):
+        return {}
+    return track(key, saver, learner, *args)
+
+
+def save_changes(learner: Any) -> None:
+    """Save every tracked widget whose value the person changed; forget widgets now gone.
+
+    Called at the start of every run (before any widget is drawn, since drawing shows the
+    store's value again) and of every plan track's fragment run.
+    """
+    savers: dict[str, tuple[Saver, tuple[Any, ...]]] = st.session_state.get(_SAVERS, {})
+    for key, (saver, args) in list(savers.items()):
+        if key not in st.session_state:
+            savers.pop(key, None)  # no longer drawn: its value is gone with it
+        elif chosen(key) is not UNKNOWN:
+            saver(learner, *args)
 
 
 def sync_widget(key: str, stored: Any) -> None:

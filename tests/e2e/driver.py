@@ -117,6 +117,17 @@ def engine_on(server: StreamlitServer) -> Iterator[Engine]:
         engine.dispose()
 
 
+def logged(server: StreamlitServer) -> list[tuple[str, str | None]]:
+    """Return the local learner's activity log as (kind, subject), oldest first."""
+    with engine_on(server) as engine:
+        log = store.activity_log(engine, store.local_profile_id(engine), limit=100_000)
+    log = log.sort_values("id")
+    return [
+        (str(kind), None if subject is None else str(subject))
+        for kind, subject in zip(log["kind"], log["subject_id"], strict=True)
+    ]
+
+
 def stored_items(server: StreamlitServer) -> dict[str, dict[str, object]]:
     """Return the server's saved plan items, item id -> status and note."""
     with engine_on(server) as engine:

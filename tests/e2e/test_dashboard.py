@@ -51,20 +51,22 @@ def test_every_page_opens_without_an_error(page: Page, shared_server: StreamlitS
 def test_a_deep_link_on_a_fresh_server_goes_through_the_router(
     page: Page, tmp_path: Path, start_server: Callable[[Path], StreamlitServer]
 ) -> None:
-    """The first visitor of a new server opening /plan gets the routed page and its frame.
+    """The first visitor of a new server opening a deep link gets that page, routed and framed.
 
     Streamlit runs a `pages/` file on its own (file names as menu entries, no frame) until
     the router has run once in the process; the dashboard sends that run through it.
     """
-    server = start_server(tmp_path / "deep-link.db")
-    open_path(page, server, "/plan")
-    nav = page.locator('[data-testid="stSidebarNav"]')
-    expect(nav.get_by_text("Learning plan", exact=True)).to_be_visible()
-    expect(nav.get_by_text("dashboard", exact=True)).to_have_count(0)
-    expect(page.locator("h1").first).to_have_text("Learning plan")
-    expect(page.get_by_text("Built on the DataTalks.Club interview")).to_be_visible()
-    assert page.url == server.url + "/plan"
-    expect(page.locator(ERRORS)).to_have_count(0)
+    for path, title in (("/case-studies", "Case studies"), ("/plan", "Learning plan")):
+        server = start_server(tmp_path / f"deep-link-{title}.db")
+        open_path(page, server, path)
+        nav = page.locator('[data-testid="stSidebarNav"]')
+        expect(nav.get_by_text(title, exact=True)).to_be_visible()
+        expect(nav.get_by_text("dashboard", exact=True)).to_have_count(0)
+        expect(page.locator("h1").first).to_have_text(title)
+        expect(page.get_by_text("Built on the DataTalks.Club interview")).to_be_visible()
+        expect(page.get_by_text("Page not found")).to_have_count(0)
+        assert page.url == server.url + path
+        expect(page.locator(ERRORS)).to_have_count(0)
 
 
 def test_tick_survives_a_reload(page: Page, shared_server: StreamlitServer) -> None:

@@ -12,6 +12,8 @@ from pathfinder.store import (
     get_case_study,
     get_target,
     item_progress,
+    rate,
+    rating_history,
     save_case_study,
     save_note,
     set_links,
@@ -91,3 +93,12 @@ def test_saving_an_unchanged_case_study_keeps_its_version(engine: Engine, profil
     assert save_case_study(engine, profile_id, draft, expected_version=1, **fields) == 1
     assert get_case_study(engine, profile_id, draft).version == 1
     assert len(logged(engine, profile_id)) == 1  # the creation only
+
+
+def test_rating_the_level_already_given_adds_no_history(engine: Engine, profile_id: int) -> None:
+    """A second 3 for SQL is not a new rating; a 4 after it is."""
+    assert rate(engine, profile_id, "skill", "sql", 3) is True
+    assert rate(engine, profile_id, "skill", "sql", 3) is False
+    assert rate(engine, profile_id, "skill", "sql", 4) is True
+    assert rate(engine, profile_id, "phase", "sql", 3) is True  # another kind, its own history
+    assert rating_history(engine, profile_id, "skill")["level"].tolist() == [3, 4]
