@@ -10,7 +10,7 @@ websocket) and returns once a new one has arrived and the page is idle again.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from weakref import WeakKeyDictionary
 
@@ -100,6 +100,17 @@ def open_expander(page: Page, summary: Locator) -> None:
     expect(details).to_have_attribute("open", "")
     expect(content.first).to_be_attached(timeout=RUN_TIMEOUT_MS)
     wait_for_run(page)
+
+
+def wait_until(
+    condition: Callable[[], bool], what: str, timeout_s: float = RUN_TIMEOUT_MS / 1000
+) -> None:
+    """Wait until `condition()` holds, for effects no page can show (a tab already closed)."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not so within {timeout_s:.0f} s")
+        time.sleep(0.05)
 
 
 # -- the dashboard, as a person sees it ------------------------------------------------------

@@ -31,6 +31,7 @@ from tests.e2e.driver import (
     step_box,
     stored_items,
     tick,
+    wait_until,
     watch_runs,
 )
 
@@ -109,11 +110,14 @@ def test_the_back_button_while_typing_saves_the_note(page: Page, server: Streaml
     assert logged(server) == [("note", SECOND[0])]
 
 
-def test_a_reload_while_typing_saves_the_note(page: Page, server: StreamlitServer) -> None:
-    """Typing a note and pressing F5 keeps the note, and the reloaded page shows it."""
+def test_a_reload_while_typing_asks_and_saves_the_note(page: Page, server: StreamlitServer) -> None:
+    """F5 while typing: the browser asks to confirm, the note is saved, the new page shows it."""
     open_path(page, server, "/plan")
     type_without_leaving(page, SECOND[0], "Typed, then reloaded")
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.type), dialog.accept()))
     reload(page)
+    assert asked == ["beforeunload"]
     expect(note_box(open_details(page, SECOND[0]))).to_have_value("Typed, then reloaded")
     assert logged(server) == [("note", SECOND[0])]
 
@@ -121,13 +125,25 @@ def test_a_reload_while_typing_saves_the_note(page: Page, server: StreamlitServe
 def test_closing_the_tab_while_typing_saves_the_note(
     browser: Browser, server: StreamlitServer
 ) -> None:
-    """Typing a note and closing the tab keeps the note for the next visit."""
+    """Closing the tab while typing: the browser asks, and the note is there next time."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = watch_runs(context.new_page())
     try:
         open_path(page, server, "/plan")
         type_without_leaving(page, SECOND[0], "Typed, then the tab was closed")
-        page.close(run_before_unload=True)
+        with page.expect_event("dialog") as asked:
+            page.close(run_before_unload=True)
+        assert asked.value.type == "beforeunload"  # "Leave site? Changes may not be saved."
+        asked.value.accept()
+        # The closed tab's last message is saved by its session on the server a moment
+        # later; the person comes back once it has been.
+        wait_until(
+            lambda: (
+                stored_items(server).get(SECOND[0], {}).get("note")
+                == "Typed, then the tab was closed"
+            ),
+            "the text typed before closing the tab is saved",
+        )
         again = watch_runs(context.new_page())
         open_path(again, server, "/plan")
         expect(note_box(open_details(again, SECOND[0]))).to_have_value(

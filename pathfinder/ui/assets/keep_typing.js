@@ -3,7 +3,8 @@
 // Streamlit sends a text box's value to the server when the box loses focus (or on
 // Ctrl+Enter). Two things lost that text:
 // - the browser's back and forward buttons, a reload and closing the tab do not take the
-//   focus away first, so nothing was sent: here the box is left just before they happen;
+//   focus away first, so nothing was sent: here the box is left just before they happen
+//   (and a reload or close is confirmed by the browser's own "Leave site?" question);
 // - a click on a link to another page leaves the box and moves page in the same instant,
 //   and the server could take the move first, after which the old page's text box no
 //   longer exists to be saved: here the move waits until the server has saved the text.
@@ -97,6 +98,13 @@
       window.dispatchEvent(again);
     });
   }, true);
-  window.addEventListener("beforeunload", commitTyping, true);
+  // Reload or close with text just typed: send it, and ask the browser to confirm leaving,
+  // which also gives the text the moment it needs to reach the server.
+  window.addEventListener("beforeunload", (event) => {
+    if (commitTyping() || saving) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  }, true);
   window.addEventListener("pagehide", commitTyping, true);
 })();
