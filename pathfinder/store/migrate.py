@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 # Alembic is imported only when a database actually needs upgrading: importing it costs
 # about a second of every cold start, and nearly every start finds the schema current.
-HEAD_REVISION = "0003"  # the newest file in migrations/versions; a test keeps them equal
+HEAD_REVISION = "0004"  # the newest file in migrations/versions; a test keeps them equal
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 # Any constant works; it only has to be the same in every process that migrates.
 _MIGRATION_LOCK_KEY = 0x70617468  # "path"

@@ -229,6 +229,8 @@ case_studies = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.CheckConstraint(_in("status", CASE_STUDY_STATUSES), name="status"),
+    # An id is never given twice (a tab open on a deleted draft must not reach a new one).
+    sqlite_autoincrement=True,
 )
 
 # Read-only share links: only the SHA-256 hash of a token is ever stored.

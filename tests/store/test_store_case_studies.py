@@ -113,3 +113,22 @@ def test_blank_title_is_refused(engine: Engine, profile_id: int) -> None:
     with pytest.raises(ValueError, match="title"):
         create_case_study(engine, profile_id, "   ")
     assert list_case_studies(engine, profile_id).empty
+
+
+def test_a_deleted_drafts_id_is_never_given_to_a_new_draft(engine: Engine, profile_id: int) -> None:
+    """Delete the newest draft and create another: the new one gets a new id.
+
+    A tab still open on the deleted draft then finds it gone instead of saving over the
+    new draft (SQLite used to hand out the deleted id again).
+    """
+    first = create_case_study(engine, profile_id, "Kept", {})
+    gone = create_case_study(engine, profile_id, "Deleted", {})
+    assert delete_case_study(engine, profile_id, gone)
+    newer = create_case_study(engine, profile_id, "Newer", {})
+    assert newer not in {first, gone}
+    with pytest.raises(CaseStudyNotFound):
+        save_case_study(
+            engine, profile_id, gone, title="Old tab", sections={}, status="draft",
+            expected_version=1,
+        )  # fmt: skip
+    assert get_case_study(engine, profile_id, newer).title == "Newer"
