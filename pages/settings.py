@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pathfinder import domain
+from pathfinder.store.ratings import MAX_HOURS_PER_WEEK
 from pathfinder.ui import actions, data
 from pathfinder.ui.resources import content, learner
 from pathfinder.ui.settings_view import (
@@ -42,8 +43,9 @@ st.number_input(
     value=typed_default("target-hours", target.hours_per_week),
     key="target-hours",
     **saving(me, "target-hours", actions.save_target),
-    min_value=0.5,
-    max_value=80.0,
+    # The store's own limits: any target it holds (an imported one too) fits the field.
+    min_value=0.0,
+    max_value=MAX_HOURS_PER_WEEK,
     step=0.5,
     disabled=read_only,
 )

@@ -85,6 +85,39 @@ _STATUS_UPSERT = per_dialect(_status_upsert)
 _ENSURE_ROW = per_dialect(_ensure_row)
 
 
+def _write_statuses(
+    conn: Connection, profile_id: int, item_ids: list[str], status: str, at: datetime
+) -> list[str]:
+    """Give the items `status`; return the ids that changed (only those are written).
+
+    An item with no row yet is not started, so "not started" only updates existing rows:
+    resetting a track nobody touched writes nothing.
+    """
+    if status == NOT_STARTED:
+        return sorted(
+            conn.execute(
+                _t.update()
+                .where(
+                    (_t.c.profile_id == profile_id)
+                    & _t.c.item_id.in_(item_ids)
+                    & (_t.c.status != NOT_STARTED)
+                )
+                .values(status=NOT_STARTED, started_at=None, completed_at=None, updated_at=at)
+                .returning(_t.c.item_id)
+            )
+            .scalars()
+            .all()
+        )
+    return sorted(
+        conn.execute(
+            _STATUS_UPSERT[conn.dialect.name],
+            [_status_row(profile_id, item_id, status, at) for item_id in item_ids],
+        )
+        .scalars()
+        .all()
+    )
+
+
 def _status_row(profile_id: int, item_id: str, status: str, at: datetime) -> dict[str, object]:
     return {
         "profile_id": profile_id,
@@ -106,12 +139,10 @@ def set_status(
 
     def work(conn: Connection) -> bool:
         lock_profile(conn, profile_id)
-        changed = conn.execute(
-            _STATUS_UPSERT[conn.dialect.name], _status_row(profile_id, item_id, status, at)
-        ).first()
-        if changed is not None:
+        changed = _write_statuses(conn, profile_id, [item_id], status, at)
+        if changed:
             log_event(conn, profile_id, at, "status", item_id, {"status": status})
-        return changed is not None
+        return bool(changed)
 
     return run_write(engine, work)
 
@@ -137,14 +168,7 @@ def set_statuses(
 
     def work(conn: Connection) -> int:
         lock_profile(conn, profile_id)
-        changed = sorted(
-            conn.execute(
-                _STATUS_UPSERT[conn.dialect.name],
-                [_status_row(profile_id, item_id, status, at) for item_id in ids],
-            )
-            .scalars()
-            .all()
-        )
+        changed = _write_statuses(conn, profile_id, ids, status, at)
         log_events(conn, profile_id, at, "status", [(i, {"status": status}) for i in changed])
         return len(changed)
 

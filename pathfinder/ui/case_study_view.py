@@ -10,6 +10,7 @@ import streamlit as st
 
 from pathfinder import domain, store
 from pathfinder.content import Content
+from pathfinder.transfer import MAX_SECTION_LENGTH, MAX_TITLE_LENGTH
 from pathfinder.ui.feedback import attempt, clear_conflict, conflict
 from pathfinder.ui.resources import Learner
 from pathfinder.ui.state import (
@@ -82,7 +83,12 @@ def select_draft(drafts: pd.DataFrame) -> dict[str, Any] | None:
     if st.session_state.get(SELECTED) not in by_id:
         st.session_state[SELECTED] = next(iter(by_id))
     selected = int(st.session_state[SELECTED])
-    labels = {i: f"{d['title']} ({STATUS_LABELS[d['status']]})" for i, d in by_id.items()}
+    # Numbered, so two drafts with the same title are two choices (a selectbox tells its
+    # options apart by their labels).
+    labels = {
+        i: f"{n}. {d['title']} ({STATUS_LABELS[d['status']]})"
+        for n, (i, d) in enumerate(by_id.items(), start=1)
+    }
     digest = hashlib.sha256(repr(sorted(labels.items())).encode("utf-8")).hexdigest()[:12]
     widget_key = f"cs-draft-{digest}"
     st.selectbox(
@@ -169,6 +175,7 @@ def render_draft_editor(learner: Learner | None, c: Content, draft: dict[str, An
     sync_widget(keys[1], draft["status"])
     st.text_input(
         "Title",
+        max_chars=MAX_TITLE_LENGTH,
         value=typed_default(keys[0], str(draft["title"])),
         key=keys[0],
         disabled=read_only,
@@ -193,6 +200,7 @@ def render_draft_editor(learner: Learner | None, c: Content, draft: dict[str, An
         st.markdown("\n".join(f"- {q}" for q in section["guiding_questions"]))
         st.text_area(
             section["title"],
+            max_chars=MAX_SECTION_LENGTH,
             value=typed_default(key, sections.get(section["id"], "")),
             key=key,
             disabled=read_only,

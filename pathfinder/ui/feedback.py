@@ -14,7 +14,9 @@ _CONFLICTS = "_pathfinder_conflicts"
 
 
 def _queue(kind: str, text: str) -> None:
-    st.session_state.setdefault(_PENDING, []).append((kind, text))
+    pending = st.session_state.setdefault(_PENDING, [])
+    if (kind, text) not in pending:  # a retry that failed the same way says nothing new
+        pending.append((kind, text))
 
 
 def store_problem(error: Exception) -> None:
@@ -46,6 +48,13 @@ def attempt(action: Callable[[], Any], *, saved: str | None = None, conflict_key
         return False
     except store.ReadOnlyIdentity as error:
         _queue("invalid", str(error))
+        return False
+    except store.CaseStudyNotFound:
+        _queue(
+            "invalid",
+            "This case study was deleted (in another tab or on another device), so nothing "
+            "was saved to it. Copy your text somewhere before you leave this page.",
+        )
         return False
     if conflict_key:
         st.session_state.get(_CONFLICTS, {}).pop(conflict_key, None)

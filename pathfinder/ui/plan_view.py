@@ -10,6 +10,7 @@ import streamlit as st
 
 from pathfinder import domain, store
 from pathfinder.content import Content
+from pathfinder.transfer import MAX_NOTE_LENGTH
 from pathfinder.ui import actions, data
 from pathfinder.ui.feedback import attempt, conflict, show_pending
 from pathfinder.ui.resources import Learner, content
@@ -21,7 +22,7 @@ from pathfinder.ui.state import (
     sync_widget,
     typed_default,
 )
-from pathfinder.ui.widgets import citation_links, plain_markdown, records
+from pathfinder.ui.widgets import citation_links, plain_markdown, records, without_missing
 
 STATUS_LABELS = {
     "not-started": "Not started",
@@ -261,36 +262,51 @@ def _render_track_steps(
     track_steps: list[dict[str, Any]],
     filters: PlanFilters,
 ) -> None:
-    if learner is not None and not learner.read_only:
-        # Lazy: the bulk buttons are only built when the menu is opened.
-        menu = st.popover(
-            "Track actions",
-            icon=":material/done_all:",
-            key=f"track-menu-{track_id}",
-            on_change="rerun",
-        )
-        if menu.open:
-            ids = [step["id"] for step in track_steps]
-            menu.button(
-                "Mark every step done",
-                key=f"track-done-{track_id}",
-                icon=":material/done_all:",
-                on_click=actions.mark_steps,
-                args=(learner, ids, "done", "Track marked done"),
-            )
-            menu.button(
-                "Reset this track",
-                key=f"track-reset-{track_id}",
-                icon=":material/restart_alt:",
-                on_click=actions.mark_steps,
-                args=(learner, ids, "not-started", "Track reset"),
-            )
     building = layout.skill_steps.get(filters.skill, set()) if filters.skill else None
     shown = [step for step in track_steps if filters.shows(step, building)]
+    if learner is not None and not learner.read_only and shown:
+        _render_track_menu(learner, track_id, shown, narrowed=filters.narrows_steps)
     for step in shown:
         _render_step(learner, c, layout, step)
     if not shown:
         st.caption("No steps in this track match the filters.")
+
+
+def _render_track_menu(
+    learner: Learner, track_id: str, shown: list[dict[str, Any]], *, narrowed: bool
+) -> None:
+    """Offer the bulk actions for the steps on screen: a filter narrows them, skips stay."""
+    # Lazy: the bulk buttons are only built when the menu is opened.
+    menu = st.popover(
+        "Track actions", icon=":material/done_all:", key=f"track-menu-{track_id}", on_change="rerun"
+    )
+    if not menu.open:
+        return
+    if narrowed:
+        count = f"{len(shown)} shown step{'' if len(shown) == 1 else 's'}"
+        done_label, reset_label = f"Mark the {count} done", f"Reset the {count}"
+    else:
+        done_label, reset_label = "Mark every step done", "Reset this track"
+    to_finish = [step["id"] for step in shown if step["status"] not in ("done", "skipped")]
+    to_reset = [step["id"] for step in shown if step["status"] != "not-started"]
+    menu.button(
+        done_label,
+        key=f"track-done-{track_id}",
+        icon=":material/done_all:",
+        disabled=not to_finish,
+        help="Steps you skipped stay skipped.",
+        on_click=actions.mark_steps,
+        args=(learner, to_finish, "done", "Marked done"),
+    )
+    menu.button(
+        reset_label,
+        key=f"track-reset-{track_id}",
+        icon=":material/restart_alt:",
+        disabled=not to_reset,
+        help="Back to not started, skipped steps included; notes and links stay.",
+        on_click=actions.mark_steps,
+        args=(learner, to_reset, "not-started", "Reset"),
+    )
 
 
 def _render_step(
@@ -365,6 +381,7 @@ def _render_note(learner: Learner | None, step: dict[str, Any], read_only: bool)
         set_shown(actions.note_version_key(step_id), version)
     st.text_area(
         "Your note",
+        max_chars=MAX_NOTE_LENGTH,
         **saving(learner, key, actions.save_note, step_id),
         value=typed_default(key, stored),
         key=key,
@@ -425,7 +442,7 @@ def render_retired(snapshot: PlanSnapshot, *, show_notes: bool = True) -> None:
             "kept, and they no longer count towards your progress."
         )
         st.dataframe(
-            retired[columns],
+            without_missing(retired[columns]),
             hide_index=True,
             column_config={"item_id": "Step id", "completed_at": "Completed"},
         )

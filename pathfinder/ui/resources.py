@@ -175,31 +175,33 @@ def learner() -> Learner | None:
     if gate is not None:
         gate()
         st.stop()
-    # Messages from the last interaction come first, before any read: a save that failed
-    # because the store is away already says so, and the reads need not say it again.
-    told = show_pending()
     if engine is None:
-        if not told:
+        if not show_pending():
             store_problem(problem)
         return None
     try:
         profile_id = profile_id_for(engine, who)
     except store.StoreUnavailable as error:
-        if not told:
+        if not show_pending():
             store_problem(error)
         return None
     if profile_id is None:  # pragma: no cover - every identity that sees data has a profile
         return None
     if who.read_only:
         return Learner(
-            store.read_only(engine), profile_id, read_only=True, identity=who, warned=told
+            store.read_only(engine),
+            profile_id,
+            read_only=True,
+            identity=who,
+            warned=show_pending(),
         )
-    me = Learner(engine=engine, profile_id=profile_id, identity=who, warned=told)
-    # What the person changed since the last run is saved before anything is drawn; the
-    # messages saving leaves ("Note saved", "not saved") are drawn right after.
+    me = Learner(engine=engine, profile_id=profile_id, identity=who)
+    # What the person changed since the last run is saved before anything is drawn. The
+    # messages of this and the last interaction ("Note saved", "not saved") come next,
+    # before any read: a save that failed because the store is away already says so, and
+    # the reads need not say it again.
     save_changes(me)
-    if show_pending():
-        me.warned = True
+    me.warned = show_pending()
     return me
 
 

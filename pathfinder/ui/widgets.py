@@ -31,7 +31,15 @@ def chart(item: Chart, *, key: str) -> None:
     st.caption(item.alt_text)
     if item.table is not None and not item.table.empty:
         with st.expander("Numbers behind this chart"):
-            st.dataframe(item.table, hide_index=True)
+            st.dataframe(without_missing(item.table), hide_index=True)
+
+
+def without_missing(table: pd.DataFrame, blank: str = "—") -> pd.DataFrame:
+    """Return `table` with missing cells as a dash (a data grid would print them as None)."""
+    shown = table.copy()
+    for column in shown.columns[shown.isna().any()]:
+        shown[column] = shown[column].astype(object).where(shown[column].notna(), blank)
+    return shown
 
 
 def bullet_list(items: Iterable[str]) -> None:

@@ -288,7 +288,7 @@ def test_renaming_a_draft_then_typing_keeps_that_draft_selected(
     open_path(page, server, "/case-studies")
     with after_run(page):
         page.get_by_label("Draft").click()
-        page.get_by_role("option", name="Search metrics (Draft)").click()
+        page.get_by_role("option", name="2. Search metrics (Draft)").click()
     title = page.get_by_label("Title")
     title.fill("Search success metrics")
     with after_run(page):
@@ -297,7 +297,7 @@ def test_renaming_a_draft_then_typing_keeps_that_draft_selected(
     section.fill("Search results were slow and people gave up.")
     with after_run(page):
         section.press("Control+Enter")
-    expect(page.get_by_label("Draft")).to_have_value("Search success metrics (Draft)")
+    expect(page.get_by_label("Draft")).to_have_value("2. Search success metrics (Draft)")
     with engine_on(server) as engine:
         owner = store.local_profile_id(engine)
         renamed = store.get_case_study(engine, owner, second)

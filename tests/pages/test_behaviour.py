@@ -135,6 +135,31 @@ def test_mark_track_done_and_reset(open_page: OpenPage, engine: Engine, profile_
     assert {_status(engine, profile_id, s) for s in track_steps} == {"not-started"}
 
 
+def test_track_actions_touch_only_the_shown_steps_and_keep_skips(
+    open_page: OpenPage, engine: Engine, profile_id: int
+) -> None:
+    """With a filter on, "mark done" finishes only the steps shown; a skipped one stays skipped."""
+    track_id = FIRST_STEP["track_id"]
+    track_steps = CONTENT.steps.loc[CONTENT.steps["track_id"] == track_id, "id"].tolist()
+    store.set_status(engine, profile_id, track_steps[1], "skipped")
+    store.set_status(engine, profile_id, track_steps[2], "in-progress")
+    at = open_page("pages/plan.py")
+    _open_filters(at).multiselect(key="plan-filter-status").select("in-progress").run()
+    at.session_state[f"track-menu-{track_id}"] = True
+    at.run()
+    assert at.button(key=f"track-done-{track_id}").label == "Mark the 1 shown step done"
+    at.button(key=f"track-done-{track_id}").click().run()
+    statuses = [_status(engine, profile_id, s) for s in track_steps]
+    assert statuses == [None, "skipped", "done", None]  # None: never touched
+    at.multiselect(key="plan-filter-status").unselect("in-progress").run()
+    at.session_state[f"track-menu-{track_id}"] = True
+    at.run()
+    assert at.button(key=f"track-done-{track_id}").label == "Mark every step done"
+    at.button(key=f"track-done-{track_id}").click().run()
+    statuses = [_status(engine, profile_id, s) for s in track_steps]
+    assert statuses == ["done", "skipped", "done", "done"]
+
+
 def test_reset_everything_needs_the_typed_word(
     open_page: OpenPage, engine: Engine, profile_id: int
 ) -> None:
@@ -232,6 +257,22 @@ def test_pace_forecast_moves_with_hours_per_week(
     assert "10 hours a week" in fast
     assert "5 hours a week" in slow
     assert fast != slow
+
+
+@pytest.mark.parametrize("hours", [100.0, 0.25, 168.0])
+def test_any_stored_weekly_hours_fit_the_settings_field(
+    open_page: OpenPage, engine: Engine, profile_id: int, hours: float
+) -> None:
+    """Hours the store accepts (an import's 100, say) show on settings and survive a date change.
+
+    The field used to stop at 80: the page failed, or a date change saved 0.5 over 100.
+    """
+    store.set_target(engine, profile_id, dt.date(2027, 6, 30), hours)
+    at = open_page("pages/settings.py")
+    assert not at.exception
+    assert at.number_input(key="target-hours").value == hours
+    at.date_input(key="target-date").set_value(dt.date(2027, 9, 30)).run()
+    assert store.get_target(engine, profile_id) == store.Target(dt.date(2027, 9, 30), hours)
 
 
 def test_skill_rating_is_stored_and_changes_the_gaps(

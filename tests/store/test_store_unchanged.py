@@ -42,11 +42,17 @@ def test_setting_the_same_status_again_writes_and_logs_nothing(
     assert logged(engine, profile_id) == [("status", "learn-sql")]
 
 
-def test_a_new_item_set_to_not_started_is_stored_once(engine: Engine, profile_id: int) -> None:
-    """An item never touched gets its row the first time, even for 'not started'."""
-    assert set_status(engine, profile_id, "learn-sql", "not-started") is True
+def test_an_untouched_item_set_to_not_started_changes_nothing(
+    engine: Engine, profile_id: int
+) -> None:
+    """An item never touched is not started already: no row, no event (a track reset too)."""
     assert set_status(engine, profile_id, "learn-sql", "not-started") is False
-    assert logged(engine, profile_id) == [("status", "learn-sql")]
+    assert set_statuses(engine, profile_id, ["learn-sql", "trace-data-flow"], "not-started") == 0
+    assert item_progress(engine, profile_id).empty
+    assert logged(engine, profile_id) == []
+    set_status(engine, profile_id, "learn-sql", "done")
+    assert set_statuses(engine, profile_id, ["learn-sql", "trace-data-flow"], "not-started") == 1
+    assert logged(engine, profile_id) == [("status", "learn-sql"), ("status", "learn-sql")]
 
 
 def test_marking_a_track_done_logs_only_the_steps_that_changed(
