@@ -246,9 +246,15 @@ def set_links(
     item_id: str,
     links: list[str],
     *,
+    expected: list[str] | None = None,
     now: datetime | None = None,
 ) -> bool:
-    """Replace an item's list of links (http or https URLs); return whether it changed."""
+    """Replace an item's list of links (http or https URLs); return whether it changed.
+
+    With `expected` (the links the page showed), raises ChangedElsewhere, carrying both
+    lists, when another tab saved other links since: the last tab to save must not win
+    silently.
+    """
     check_id(item_id, "item_id")
     checked = check_links(links)
     at = utc_now(now)
@@ -256,9 +262,18 @@ def set_links(
 
     def work(conn: Connection) -> bool:
         lock_profile(conn, profile_id)
-        stored = conn.execute(sa.select(_t.c.links).where(key)).scalar_one_or_none()
-        if list(stored or []) == checked:
+        stored = list(conn.execute(sa.select(_t.c.links).where(key)).scalar_one_or_none() or [])
+        if stored == checked:
             return False  # the same links again: nothing to write or log
+        if expected is not None and stored != list(expected):
+            raise ChangedElsewhere(
+                "list of links",
+                current_text="\n".join(stored),
+                your_text="\n".join(checked),
+                current_version=0,
+                current=stored,
+                yours=checked,
+            )
         insert = insert_for(conn, _t).values(
             profile_id=profile_id, item_id=item_id, links=checked, updated_at=at
         )

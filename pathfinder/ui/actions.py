@@ -136,16 +136,44 @@ def links_from_text(text: str) -> list[str]:
 
 
 def save_links(learner: Learner, step_id: str) -> None:
-    """Save a step's personal links, one per line, if the person changed them."""
+    """Save a step's personal links, one per line, if the person changed them.
+
+    Refused (both lists shown) when another tab saved other links since this page showed
+    them, until the learner keeps theirs or takes the saved ones.
+    """
     key = links_key(step_id)
     text = chosen(key)
-    if text is UNKNOWN or links_from_text(str(text)) == links_from_text(str(shown(key))):
-        mark_saved(key)  # nothing, or only blank lines and spaces, changed
+    if text is UNKNOWN or conflict(key) is not None:
         return
-    links = links_from_text(str(text))
+    if links_from_text(str(text)) == links_from_text(str(shown(key))):
+        mark_saved(key)  # only blank lines and spaces changed
+        return
+    _save_links_text(learner, step_id, str(text), links_from_text(str(shown(key))))
+
+
+def overwrite_links(learner: Learner, step_id: str) -> None:
+    """Keep the learner's links over the ones saved elsewhere."""
+    text = st.session_state.get(links_key(step_id))
+    if isinstance(text, str):
+        _save_links_text(learner, step_id, text, None)
+
+
+def take_other_links(step_id: str) -> None:
+    """Drop the learner's links and follow the ones saved elsewhere."""
+    key = links_key(step_id)
+    clear_conflict(key)
+    mark_saved(key)
+
+
+def _save_links_text(learner: Learner, step_id: str, text: str, expected: list[str] | None) -> None:
+    key = links_key(step_id)
+    links = links_from_text(text)
     ok = attempt(
-        lambda: store.set_links(learner.engine, learner.profile_id, step_id, links),
+        lambda: store.set_links(
+            learner.engine, learner.profile_id, step_id, links, expected=expected
+        ),
         saved="Links saved",
+        conflict_key=key,
     )
     if ok:
         set_shown(key, text)

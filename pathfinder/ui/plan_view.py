@@ -422,6 +422,23 @@ def _render_links(learner: Learner | None, step: dict[str, Any], read_only: bool
         disabled=read_only,
         height=68,
     )
+    clash = conflict(key)
+    if clash is not None and learner is not None:
+        st.warning("These links were changed elsewhere. The links saved there:")
+        st.text(clash.current_text or "(none)")
+        keep, take = st.columns(2)
+        keep.button(
+            "Keep my links",
+            key=f"keep-links-{step_id}",
+            on_click=actions.overwrite_links,
+            args=(learner, step_id),
+        )
+        take.button(
+            "Use the saved links",
+            key=f"take-links-{step_id}",
+            on_click=actions.take_other_links,
+            args=(step_id,),
+        )
     for link in links:
         url = domain.safe_link(link)
         if url is None:

@@ -50,6 +50,13 @@ def server(start_server: StartServer, tmp_path: Path) -> StreamlitServer:
     return start_server(tmp_path / "interruptions.db")
 
 
+def stored_links(server: StreamlitServer, step_id: str) -> list[str]:
+    """Return the links the store holds for a step."""
+    with engine_on(server) as engine:
+        progress = store.item_progress(engine, store.local_profile_id(engine))
+    return list(progress.set_index("item_id").loc[step_id, "links"])
+
+
 def badge(page: Page, step_id: str) -> Locator:
     """Return the status badge on a step's row (in progress or skipped)."""
     return step_box(page, step_id).locator(".stMarkdownBadge")
@@ -266,6 +273,33 @@ def test_the_same_note_edited_in_two_tabs_keeps_both_texts(
         with after_run(second):
             second.get_by_role("button", name="Keep my text").click()
         assert stored_items(server)[SECOND[0]]["note"] == "Written in the second"
+    finally:
+        context.close()
+
+
+def test_links_edited_in_two_tabs_keep_both_lists(
+    browser: Browser, server: StreamlitServer
+) -> None:
+    """A tab that showed no links does not silently replace the links another tab saved."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    first, second = watch_runs(context.new_page()), watch_runs(context.new_page())
+    try:
+        for tab in (first, second):
+            open_path(tab, server, "/plan")
+            open_details(tab, SECOND[0])
+        for tab, text in ((first, "example.org/a\nexample.org/b"), (second, "example.org/c")):
+            box = step_box(tab, SECOND[0]).get_by_role("textbox", name="Your links (one per line)")
+            box.fill(text)
+            with after_run(tab):
+                box.press("Control+Enter")
+        assert stored_links(server, SECOND[0]) == [
+            "https://example.org/a",
+            "https://example.org/b",
+        ]
+        expect(second.get_by_text("These links were changed elsewhere")).to_be_visible()
+        with after_run(second):
+            second.get_by_role("button", name="Keep my links").click()
+        assert stored_links(server, SECOND[0]) == ["https://example.org/c"]
     finally:
         context.close()
 

@@ -67,3 +67,18 @@ def test_unicode_notes_round_trip(engine: Engine, profile_id: int) -> None:
     text = "Café ☕ — 数据 🚀\nline two"
     save_note(engine, profile_id, "metrics", text, expected_version=0)
     assert note_of(engine, profile_id, "metrics") == (text, 1)
+
+
+def test_links_saved_from_another_tab_are_not_overwritten(engine: Engine, profile_id: int) -> None:
+    """A tab that showed no links cannot replace two links another tab saved since."""
+    from pathfinder.store import set_links
+
+    first = ["https://example.org/a", "https://example.org/b"]
+    assert set_links(engine, profile_id, "metrics", first, expected=[]) is True
+    with pytest.raises(ChangedElsewhere) as caught:
+        set_links(engine, profile_id, "metrics", ["https://example.org/c"], expected=[])
+    assert caught.value.current == first
+    assert caught.value.yours == ["https://example.org/c"]
+    stored = item_progress(engine, profile_id).set_index("item_id").loc["metrics", "links"]
+    assert stored == first
+    assert set_links(engine, profile_id, "metrics", ["https://example.org/c"], expected=first)
