@@ -17,7 +17,15 @@ import streamlit as st
 from pathfinder import store
 from pathfinder.ui.feedback import attempt, clear_conflict, conflict
 from pathfinder.ui.resources import Learner
-from pathfinder.ui.state import UNKNOWN, chosen, mark_saved, mark_unsaved, set_shown, shown
+from pathfinder.ui.state import (
+    UNKNOWN,
+    chosen,
+    mark_saved,
+    mark_unsaved,
+    set_shown,
+    shown,
+    values,
+)
 
 
 def done_key(step_id: str) -> str:
@@ -203,16 +211,17 @@ def save_target(learner: Learner) -> None:
         for key in TARGET_KEYS:
             mark_saved(key)
         return
-    target_date: dt.date | None = st.session_state.get("target-date")
-    hours: float | None = st.session_state.get("target-hours")
+    now = values()
+    target_date: dt.date | None = now.get("target-date")
+    hours: float | None = now.get("target-hours")
     ok = attempt(
         lambda: store.set_target(learner.engine, learner.profile_id, target_date, hours),
         saved="Target saved",
     )
-    values: dict[str, Any] = {"target-date": target_date, "target-hours": hours}
+    saved: dict[str, Any] = {"target-date": target_date, "target-hours": hours}
     for key in TARGET_KEYS:
         if ok:
-            set_shown(key, values[key])
+            set_shown(key, saved[key])
             mark_saved(key)
         else:
             mark_unsaved(key)

@@ -24,6 +24,7 @@ from pathfinder.ui.state import (
     shown,
     sync_widget,
     typed_default,
+    values,
 )
 from pathfinder.ui.widgets import cite, records
 
@@ -113,12 +114,13 @@ def _save(learner: Learner, draft_id: int, c: Content, field: str, *, force: boo
     if not force and (chosen(key) is UNKNOWN or conflict(_field_key(draft_id, "conflict"))):
         # Nothing changed, or it waits for the learner to settle a clash with another tab.
         return
+    now = values()  # read before the write with no point where Streamlit may stop
     sections = {
-        sid: st.session_state.get(_field_key(draft_id, f"section-{sid}"), "")
+        sid: now.get(_field_key(draft_id, f"section-{sid}"), "")
         for sid in c.case_study_sections["id"]
     }
-    title = str(st.session_state.get(_field_key(draft_id, "title")) or "Untitled case study")
-    status = str(st.session_state.get(_field_key(draft_id, "status")))
+    title = str(now.get(_field_key(draft_id, "title")) or "Untitled case study")
+    status = str(now.get(_field_key(draft_id, "status")))
     filled = {k: str(v) for k, v in sections.items() if v}
     version_key = _field_key(draft_id, "version")
     saved: list[int] = []

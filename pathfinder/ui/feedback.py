@@ -65,7 +65,8 @@ def attempt(action: Callable[[], Any], *, saved: str | None = None, conflict_key
 
 def conflict(key: str) -> store.ChangedElsewhere | None:
     """Return the unresolved 'changed elsewhere' conflict recorded for `key`, if any."""
-    found = st.session_state.get(_CONFLICTS, {}).get(key)
+    # to_dict(): no point where Streamlit may stop a saver before it writes.
+    found = st.session_state.to_dict().get(_CONFLICTS, {}).get(key)
     return found if isinstance(found, store.ChangedElsewhere) else None
 
 

@@ -15,6 +15,11 @@ is. Two things make this safer than Streamlit's widget callbacks:
   finds the change still unsaved.
 
 A successful save becomes the shown value at once, so saving again is a no-op.
+
+Savers read what they need through `values()`, which takes no such pause, and only then
+write the store: when the tab is closed or reloaded right after the last keystroke went
+out, Streamlit stops the run that carries it, and a read of `st.session_state` before the
+write used to be where the text was dropped.
 """
 
 from __future__ import annotations
@@ -35,9 +40,19 @@ Saver = Callable[..., None]
 UNKNOWN: Final = object()  # no value was shown for this widget in this session
 
 
+def values() -> dict[str, Any]:
+    """Return the session's values (widgets by key) without a point where Streamlit stops.
+
+    Every `st.session_state` read lets Streamlit stop the run when another request, or
+    the tab's closing, is waiting; `to_dict()` does not, so what a saver reads before it
+    writes cannot be cut off half way. Mutable values in it are the session's own.
+    """
+    return st.session_state.to_dict()
+
+
 def shown(key: str) -> Any:
     """Return the value widget `key` was last shown (or set to by a save), else UNKNOWN."""
-    return st.session_state.get(_SHOWN, {}).get(key, UNKNOWN)
+    return values().get(_SHOWN, {}).get(key, UNKNOWN)
 
 
 def set_shown(key: str, value: Any) -> None:
@@ -51,8 +66,9 @@ def chosen(key: str) -> Any:
     UNKNOWN also when the widget was never shown in this session: a callback for it cannot
     come from anything the person did here.
     """
-    before = shown(key)
-    value = st.session_state.get(key, UNKNOWN)
+    now = values()
+    before = now.get(_SHOWN, {}).get(key, UNKNOWN)
+    value = now.get(key, UNKNOWN)
     if before is UNKNOWN or value is UNKNOWN or value == before:
         return UNKNOWN
     return value
