@@ -387,7 +387,7 @@ def _render_note(learner: Learner | None, step: dict[str, Any], read_only: bool)
         key=key,
         disabled=read_only,
         placeholder="What did you learn? What next?",
-        help="Saved when you click outside the box (or press Ctrl+Enter).",
+        help="Saved as you type, a moment after you pause, and when you leave the box.",
     )
     clash = conflict(key)
     if clash is not None and learner is not None:

@@ -12,10 +12,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 from playwright.sync_api import Locator, Page, WebSocket, expect
 from sqlalchemy.engine import Engine
+from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from benchmarks.browser import RUN_TIMEOUT_MS, StreamlitServer, wait_for_run
@@ -26,14 +28,39 @@ ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 
 
 class RunCounter:
-    """Count the script runs (full or fragment) the server finished for one browser page."""
+    """Count the script runs (full or fragment) the server finished for one browser page.
+
+    It also keeps the rerun requests the page sent, in order (see `sent_reruns`).
+    """
 
     def __init__(self, page: Page) -> None:
         self.finished = 0
+        self.sent: list[SentRerun] = []
         page.on("websocket", self._watch)
 
     def _watch(self, socket: WebSocket) -> None:
         socket.on("framereceived", self._frame)
+        socket.on("framesent", self._sent)
+
+    def _sent(self, payload: str | bytes) -> None:
+        if not isinstance(payload, bytes):
+            return
+        message = BackMsg()
+        message.ParseFromString(payload)
+        if message.WhichOneof("type") != "rerun_script":
+            return
+        rerun = message.rerun_script
+        self.sent.append(
+            SentRerun(
+                history_move=rerun.is_history_navigation,
+                fragment=bool(rerun.fragment_id),
+                texts=frozenset(
+                    w.string_value
+                    for w in rerun.widget_states.widgets
+                    if w.WhichOneof("value") == "string_value"
+                ),
+            )
+        )
 
     def _frame(self, payload: str | bytes) -> None:
         if not isinstance(payload, bytes):
@@ -47,6 +74,15 @@ class RunCounter:
             self.finished += 1
 
 
+@dataclass(frozen=True)
+class SentRerun:
+    """A rerun request a page sent: a back/forward move or not, and the texts it carried."""
+
+    history_move: bool
+    fragment: bool
+    texts: frozenset[str]
+
+
 _COUNTERS: WeakKeyDictionary[Page, RunCounter] = WeakKeyDictionary()
 
 
@@ -54,6 +90,11 @@ def watch_runs(page: Page) -> Page:
     """Start counting a page's script runs (before its first navigation); return the page."""
     _COUNTERS[page] = RunCounter(page)
     return page
+
+
+def sent_reruns(page: Page) -> list[SentRerun]:
+    """Return the rerun requests the page has sent so far, oldest first."""
+    return list(_COUNTERS[page].sent)
 
 
 @contextmanager
