@@ -16,6 +16,8 @@ from pathfinder.ui.resources import Learner
 from pathfinder.ui.state import (
     UNKNOWN,
     chosen,
+    drawing_id,
+    first_press,
     is_unsaved,
     mark_saved,
     mark_unsaved,
@@ -42,18 +44,29 @@ def render_new_draft_buttons(learner: Learner | None, c: Content) -> None:
     if learner is None or learner.read_only:
         return
     left, right = st.columns(2)
-    if left.button("New blank draft", icon=":material/add:", key="cs-new"):
-        _create(learner, "Untitled case study", {})
-    if right.button(
-        "Start from the guest's example", icon=":material/lightbulb:", key="cs-example"
-    ):
-        example = dict(
-            zip(c.case_study_sections["id"], c.case_study_sections["guest_example"], strict=True)
-        )
-        _create(learner, EXAMPLE_TITLE, example)
+    drawing = drawing_id()
+    left.button(
+        "New blank draft",
+        icon=":material/add:",
+        key="cs-new",
+        on_click=_create,
+        args=(learner, "Untitled case study", {}, drawing),
+    )
+    example = dict(
+        zip(c.case_study_sections["id"], c.case_study_sections["guest_example"], strict=True)
+    )
+    right.button(
+        "Start from the guest's example",
+        icon=":material/lightbulb:",
+        key="cs-example",
+        on_click=_create,
+        args=(learner, EXAMPLE_TITLE, example, drawing),
+    )
 
 
-def _create(learner: Learner, title: str, sections: dict[str, str]) -> None:
+def _create(learner: Learner, title: str, sections: dict[str, str], drawing: str) -> None:
+    if not first_press("case-study-create", drawing):
+        return  # the second press of a double click: one draft was asked for
     created: list[int] = []
     if attempt(
         lambda: created.append(
@@ -62,7 +75,6 @@ def _create(learner: Learner, title: str, sections: dict[str, str]) -> None:
         saved="Draft created",
     ):
         st.session_state[SELECTED] = created[0]
-        st.rerun()
 
 
 def _pick_draft(widget_key: str) -> None:

@@ -30,21 +30,24 @@ def _rerun_after_reconnect() -> None:
     """
 
 
-KEEP_TYPING_SCRIPT = Path(__file__).with_name("assets") / "keep_typing.js"
+# Our own scripts, no user text in them: see each file's header.
+PAGE_SCRIPTS = tuple(
+    Path(__file__).with_name("assets") / name for name in ("keep_typing.js", "one_press.js")
+)
 
 
 @cache
-def _keep_typing_html() -> str:
-    return f"<script>{KEEP_TYPING_SCRIPT.read_text(encoding='utf-8')}</script>"
+def _page_scripts_html() -> str:
+    return "".join(f"<script>{path.read_text(encoding='utf-8')}</script>" for path in PAGE_SCRIPTS)
 
 
 def page_frame(who: Identity | None = None) -> None:
     """Draw the sidebar (messages left by the last interaction are drawn by `learner()`)."""
     _rerun_after_reconnect()
     with st.sidebar:
-        # Our own script, no user text in it: commits a text box's typing before the page
-        # is left with the back button, a reload or closing the tab.
-        st.html(_keep_typing_html(), unsafe_allow_javascript=True)
+        # Keeps what is being typed through page moves, reloads and closing the tab, and
+        # makes a double click on a button one press.
+        st.html(_page_scripts_html(), unsafe_allow_javascript=True)
     episode = content().episode
     with st.sidebar:
         st.caption(

@@ -16,6 +16,7 @@ from pathfinder.ui import data
 from pathfinder.ui.feedback import attempt
 from pathfinder.ui.identity import SHARE_PARAM
 from pathfinder.ui.resources import Learner
+from pathfinder.ui.state import drawing_id, first_press
 from pathfinder.ui.widgets import plain_markdown, records
 
 EXPIRY_CHOICES = {"never": None, "1 day": 1, "7 days": 7, "30 days": 30, "90 days": 90}
@@ -47,7 +48,9 @@ def network_base_url() -> str | None:
     return None if address is None else app_base_url(address)
 
 
-def _create(learner: Learner) -> None:
+def _create(learner: Learner, drawing: str) -> None:
+    if not first_press("share-create", drawing):
+        return  # the second press of a double click: one link was asked for
     label = str(st.session_state.get("share-label") or "").strip()
     days = EXPIRY_CHOICES[st.session_state.get("share-expiry") or "never"]
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=days) if days else None
@@ -94,7 +97,10 @@ def render_share_links(learner: Learner) -> None:
         )
         st.selectbox("Expires after", list(EXPIRY_CHOICES), key="share-expiry")
         st.form_submit_button(
-            "Create link", icon=":material/add_link:", on_click=_create, args=(learner,)
+            "Create link",
+            icon=":material/add_link:",
+            on_click=_create,
+            args=(learner, drawing_id()),
         )
     token = st.session_state.pop(_NEW_LINK, None)
     if isinstance(token, str):

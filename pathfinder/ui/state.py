@@ -24,6 +24,7 @@ write used to be where the text was dropped.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
@@ -34,6 +35,7 @@ T = TypeVar("T")
 _DIRTY = "_pathfinder_dirty"
 _SHOWN = "_pathfinder_shown"
 _SAVERS = "_pathfinder_savers"
+_PRESSES = "_pathfinder_presses"  # action key -> the drawing whose press was acted on
 # A saver gets the learner of the run and its own arguments, reads its widget's value
 # and makes one store write.
 Saver = Callable[..., None]
@@ -72,6 +74,25 @@ def chosen(key: str) -> Any:
     if before is UNKNOWN or value is UNKNOWN or value == before:
         return UNKNOWN
     return value
+
+
+def drawing_id() -> str:
+    """Return a new id for one drawing of an action button, to pass to its callback.
+
+    A double click sends two presses of the same button before the page is drawn again;
+    both reach the callback with the id of the drawing the person clicked, and
+    `first_press` lets only the first one act.
+    """
+    return uuid.uuid4().hex
+
+
+def first_press(key: str, drawing: str) -> bool:
+    """Return whether this press of action `key` is the first for that drawing of it."""
+    handled: dict[str, str] = st.session_state.setdefault(_PRESSES, {})
+    if handled.get(key) == drawing:
+        return False
+    handled[key] = drawing
+    return True
 
 
 def track(key: str, saver: Saver, learner: Any, *args: Any) -> dict[str, Any]:

@@ -244,6 +244,36 @@ def test_a_double_click_on_a_status_sets_it_once(page: Page, server: StreamlitSe
     expect(badge(page, FIRST[0])).to_have_text("pending In progress")
 
 
+def test_a_double_click_on_new_draft_makes_one_draft(page: Page, server: StreamlitServer) -> None:
+    """Double-clicking *New blank draft* creates one draft, not two."""
+    open_path(page, server, "/case-studies")
+    with maybe_after_run(page, grace_ms=3_000):
+        page.get_by_role("button", name="New blank draft").dblclick()
+    wait_for_run(page)
+    with engine_on(server) as engine:
+        drafts = store.list_case_studies(engine, store.local_profile_id(engine))
+    assert len(drafts) == 1
+    assert logged(server) == [("case-study", str(drafts["id"].iloc[0]))]
+    # A later, separate click is a new request: it makes a second draft.
+    with after_run(page):
+        page.get_by_role("button", name="New blank draft").click()
+    with engine_on(server) as engine:
+        assert len(store.list_case_studies(engine, store.local_profile_id(engine))) == 2
+
+
+def test_a_double_click_on_create_link_makes_one_link(page: Page, server: StreamlitServer) -> None:
+    """Double-clicking *Create link* creates one share link: the one shown."""
+    open_path(page, server, "/settings")
+    page.get_by_label("Label (who is it for?)").fill("mentor")
+    with maybe_after_run(page, grace_ms=3_000):
+        page.get_by_role("button", name="Create link").dblclick()
+    wait_for_run(page)
+    with engine_on(server) as engine:
+        links = store.list_share_links(engine, store.local_profile_id(engine))
+    assert list(links["label"]) == ["mentor"]
+    expect(page.locator('[data-testid="stCode"]').first).to_contain_text("?share=")
+
+
 def test_two_quick_ticks_on_different_steps_are_both_saved(
     page: Page, server: StreamlitServer
 ) -> None:
