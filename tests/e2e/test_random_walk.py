@@ -107,6 +107,7 @@ class Walk:
         self.path = "/"
         self.history: list[str] = []
         self.done: list[str] = []  # what the walk did, for the failure message
+        self.clicked_again = 0  # expanders that opened only on a second click
 
     # -- moving around ----------------------------------------------------------------------
 
@@ -163,8 +164,20 @@ class Walk:
         track = self.page.locator(f".st-key-track-steps-{FIRST_TRACK} details").first
         expect(track).to_be_attached()
         if track.get_attribute("open") is None:  # shut by a reload: open as a person does
-            open_expander(self.page, track.locator("summary").first)
+            self.open(track.locator("summary").first)
         return step_box(self.page, step_id)
+
+    def open(self, summary: Locator) -> None:
+        """Open an expander; if it stays shut, click again, as a person does (and count it).
+
+        A click on an expander while the page is still being drawn after the previous
+        action can go unanswered (a known glitch, left open; data is never affected).
+        """
+        try:
+            open_expander(self.page, summary)
+        except AssertionError:
+            self.clicked_again += 1
+            open_expander(self.page, summary)
 
     def details(self, step_id: str) -> Locator:
         """Return a step's box with its details open."""
@@ -172,7 +185,7 @@ class Walk:
         summary = box.locator("summary").filter(has_text=DETAILS)
         expect(summary).to_be_visible()
         if summary.locator("xpath=..").get_attribute("open") is None:
-            open_expander(self.page, summary)
+            self.open(summary)
         expect(note_box(box)).to_be_visible()
         return box
 
@@ -462,4 +475,7 @@ def test_a_random_walk_matches_the_model(
             f"{steps}\n{type(error).__name__}: {error}\n"
             f"server log:\n{walk.server.log_tail()}"
         ) from error
-    print(f"\nseed {seed}: {len(walk.done)} actions, store and page matched the model each time")
+    print(
+        f"\nseed {seed}: {len(walk.done)} actions, store and page matched the model each time"
+        f" ({walk.clicked_again} expanders needed a second click)"
+    )
