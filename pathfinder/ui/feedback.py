@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from pathfinder import store
+from pathfinder.ui.state import values
 
 _PENDING = "_pathfinder_pending_messages"
 _CONFLICTS = "_pathfinder_conflicts"
@@ -65,8 +66,7 @@ def attempt(action: Callable[[], Any], *, saved: str | None = None, conflict_key
 
 def conflict(key: str) -> store.ChangedElsewhere | None:
     """Return the unresolved 'changed elsewhere' conflict recorded for `key`, if any."""
-    # to_dict(): no point where Streamlit may stop a saver before it writes.
-    found = st.session_state.to_dict().get(_CONFLICTS, {}).get(key)
+    found = values().get(_CONFLICTS, {}).get(key)  # read where a saver cannot be stopped
     return found if isinstance(found, store.ChangedElsewhere) else None
 
 
