@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pathfinder import domain, report
+from pathfinder import report
+from pathfinder.exports import slugify
 from pathfinder.ui import data
 from pathfinder.ui.case_study_view import (
     render_draft_editor,
@@ -45,7 +46,7 @@ else:
     st.download_button(
         "Download as Markdown",
         markdown,
-        file_name=f"{domain.slugify(draft['title'])}.md",
+        file_name=f"{slugify(draft['title'])}.md",
         mime="text/markdown",
         icon=":material/download:",
         on_click="ignore",

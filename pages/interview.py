@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pathfinder import domain
+from pathfinder.domain.dates import format_date
+from pathfinder.domain.glossary import search_glossary
+from pathfinder.exports import interview_script
 from pathfinder.ui.resources import content, content_charts, learner
 from pathfinder.ui.widgets import chart, cite, records
 
@@ -18,7 +20,7 @@ episode = c.episode
 st.title("The interview")
 st.markdown(
     f"**{episode.title}** — {episode.show}, season {episode.season}, episode {episode.episode}, "
-    f"published {domain.format_date(episode.published)} ({episode.duration}).  \n"
+    f"published {format_date(episode.published)} ({episode.duration}).  \n"
     f"Guest: **{episode.guest}**, {episode.guest_role}. {episode.guest_background}  \n"
     f"Host: {episode.host}."
 )
@@ -61,7 +63,7 @@ if questions.open:
             cite(episode, question["sources"])
         st.download_button(
             "Download the script",
-            domain.interview_script(c.interview_questions, episode.title),
+            interview_script(c.interview_questions, episode.title),
             file_name="customer-development-script.md",
             mime="text/markdown",
             icon=":material/download:",
@@ -78,7 +80,7 @@ if challenges.open:
 if glossary.open:
     with glossary:
         query = st.text_input("Search the glossary", key="glossary-search", placeholder="e.g. PRD")
-        found = domain.search_glossary(c.glossary, query)
+        found = search_glossary(c.glossary, query)
         st.caption(f"{len(found)} of {len(c.glossary)} terms")
         for term in records(found):
             st.markdown(f"**{term['term']}** — {term['definition']}")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pathfinder import charts, domain
+from pathfinder import charts
+from pathfinder.domain.skills import RATING_SCALE, phase_confidence
 from pathfinder.ui import actions, data
 from pathfinder.ui.resources import content, content_charts, learner
 from pathfinder.ui.state import saving, sync_widget
@@ -26,7 +27,7 @@ chart(content_charts().lifecycle, key="lifecycle-flow")
 
 st.subheader("Phases")
 ratings = data.latest_ratings(me, "phase")
-confidence = domain.phase_confidence(c.phases, ratings)
+confidence = phase_confidence(c.phases, ratings)
 levels = dict(zip(confidence["phase_id"], confidence["level"], strict=True))
 for phase in records(c.phases):
     designer = " · designer phase" if phase["designer_takes_part"] else ""
@@ -58,7 +59,7 @@ for phase in records(c.phases):
         st.segmented_control(
             "How confident are you in this phase? (1 = new to it, 5 = could teach it)",
             [1, 2, 3, 4, 5],
-            format_func=lambda n: f"{n} · {domain.RATING_SCALE[n]}",
+            format_func=lambda n: f"{n} · {RATING_SCALE[n]}",
             key=key,
             disabled=read_only,
             **saving(me, key, actions.rate, "phase", phase["id"]),

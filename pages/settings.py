@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pathfinder import domain
+from pathfinder.domain.dates import today
+from pathfinder.domain.pace import pace_forecast
+from pathfinder.domain.plan import plan_table
+from pathfinder.exports import plan_csv
 from pathfinder.store.ratings import MAX_HOURS_PER_WEEK
 from pathfinder.ui import actions, data
 from pathfinder.ui.resources import content, learner
@@ -49,8 +52,8 @@ st.number_input(
     step=0.5,
     disabled=read_only,
 )
-plan = domain.plan_table(c.steps, c.tracks, data.progress(me))
-st.caption(domain.pace_forecast(plan, target, domain.today()).sentence)
+plan = plan_table(c.steps, c.tracks, data.progress(me))
+st.caption(pace_forecast(plan, target, today()).sentence)
 
 st.subheader("Export")
 st.write("Keep a copy of your progress, or move it to another computer or deployment.")
@@ -66,7 +69,7 @@ left.download_button(
 )
 right.download_button(
     "Plan (CSV)",
-    lambda: domain.plan_csv(plan),  # built only when clicked
+    lambda: plan_csv(plan),  # built only when clicked
     file_name="pathfinder-plan.csv",
     mime="text/csv",
     icon=":material/table:",

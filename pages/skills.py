@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pathfinder import charts, domain
+from pathfinder import charts
+from pathfinder.domain.plan import plan_table
+from pathfinder.domain.skills import (
+    LEVEL_TARGET,
+    RATING_SCALE,
+    biggest_gaps,
+    rating_trend,
+    skill_gaps,
+)
 from pathfinder.ui import actions, data
 from pathfinder.ui.resources import content, learner
 from pathfinder.ui.state import saving, sync_widget
@@ -26,9 +34,9 @@ gaps_tab, rate_tab, history_tab = st.tabs(
 )
 if gaps_tab.open:
     with gaps_tab:
-        plan = domain.plan_table(c.steps, c.tracks, data.progress(me))
-        gaps = domain.skill_gaps(c.skills, ratings, c.step_skills, plan)
-        biggest = domain.biggest_gaps(gaps, 5)
+        plan = plan_table(c.steps, c.tracks, data.progress(me))
+        gaps = skill_gaps(c.skills, ratings, c.step_skills, plan)
+        biggest = biggest_gaps(gaps, 5)
         if biggest.empty:
             st.success("Every skill is at the level the role needs. Well done!")
         for gap in records(biggest):
@@ -42,15 +50,13 @@ if gaps_tab.open:
 if rate_tab.open:
     with rate_tab:
         st.caption(
-            " · ".join(
-                f"{level} = {meaning.lower()}" for level, meaning in domain.RATING_SCALE.items()
-            )
+            " · ".join(f"{level} = {meaning.lower()}" for level, meaning in RATING_SCALE.items())
         )
         current = dict(zip(ratings["subject_id"], ratings["level"], strict=True))
         for category, skills in c.skills.groupby("category", sort=False):
             st.markdown(f"#### {str(category).capitalize()}")
             for skill in records(skills):
-                target = domain.LEVEL_TARGET[skill["level"]]
+                target = LEVEL_TARGET[skill["level"]]
                 about = st.expander(
                     f"{skill['name']} · {LEVEL_LABELS[skill['level']]} (aim for {target})",
                     key=f"about-skill-{skill['id']}",
@@ -75,5 +81,5 @@ if rate_tab.open:
 
 if history_tab.open:
     with history_tab:
-        trend = domain.rating_trend(data.rating_history(me, "skill"), c.skills)
+        trend = rating_trend(data.rating_history(me, "skill"), c.skills)
         chart(charts.skills_over_time(trend), key="skills-history")

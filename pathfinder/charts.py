@@ -23,7 +23,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from pathfinder.domain import RATING_SCALE, BurnUp, format_date, format_hours
+from pathfinder.domain.dates import format_date
+from pathfinder.domain.pace import BurnUp
+from pathfinder.domain.plan import format_hours
+from pathfinder.domain.skills import RATING_SCALE, skills_by_category
 
 OKABE_ITO: Final = (
     "#E69F00",  # orange
@@ -190,7 +193,7 @@ def _band_colorscale(colours: tuple[str, ...]) -> list[list[Any]]:
 
 
 def track_progress_bars(tracks: pd.DataFrame) -> Chart:
-    """Draw one bar per track showing the percent done, from ``domain.track_progress``."""
+    """Draw one bar per track showing the percent done, from ``domain.plan.track_progress``."""
     title = "Progress by track"
     table = pd.DataFrame(
         {
@@ -255,7 +258,7 @@ def track_progress_bars(tracks: pd.DataFrame) -> Chart:
 
 
 def hours_by_track_bars(hours: pd.DataFrame) -> Chart:
-    """Draw hours done next to hours planned for each track, from ``domain.hours_by_track``."""
+    """Draw hours done next to hours planned for each track, from ``domain.plan.hours_by_track``."""
     title = "Hours done and planned by track"
     table = hours[["track", "done_hours", "planned_hours"]].reset_index(drop=True)
     if table.empty:
@@ -456,7 +459,7 @@ def lifecycle_flow(phases: pd.DataFrame) -> Chart:
 
 
 def phase_confidence_heatmap(confidence: pd.DataFrame) -> Chart:
-    """Draw the learner's 1-5 confidence per phase (from ``domain.phase_confidence``)."""
+    """Draw the learner's 1-5 confidence per phase (from ``domain.skills.phase_confidence``)."""
     title = "Your confidence in each phase (1-5)"
     levels = confidence["level"].astype("Int64")
     table = pd.DataFrame(
@@ -513,7 +516,7 @@ def phase_confidence_heatmap(confidence: pd.DataFrame) -> Chart:
 
 
 def skills_radar(gaps: pd.DataFrame, by: Literal["category", "skill"] = "category") -> Chart:
-    """Draw current against target rating (from ``domain.skill_gaps``) as a radar.
+    """Draw current against target rating (from ``domain.skills.skill_gaps``) as a radar.
 
     By category (the default, because two dozen skill names cannot share a phone-width
     radar) each axis is the mean rating and mean target of the category's skills, an
@@ -523,29 +526,7 @@ def skills_radar(gaps: pd.DataFrame, by: Literal["category", "skill"] = "categor
     title = "Your skills against the target"
     ordered = gaps.sort_values("skill_order", kind="stable").reset_index(drop=True)
     if by == "category":
-        # numpy sums over factorised categories: a named groupby-agg costs ~8 ms here.
-        codes, categories = pd.factorize(ordered["category"], sort=False)
-        n = len(categories)
-        skills = np.bincount(codes, minlength=n)
-
-        def mean(values: pd.Series) -> np.ndarray:
-            sums = np.bincount(codes, weights=values.to_numpy(dtype=float), minlength=n)
-            return np.round(sums / np.maximum(skills, 1), 1)
-
-        table = pd.DataFrame(
-            {
-                "category": np.asarray(categories, dtype=object),
-                "skills": skills.astype("int64"),
-                "rated": np.bincount(
-                    codes, weights=ordered["rated"].to_numpy(float), minlength=n
-                ).astype("int64"),
-                "current": mean(ordered["current"].clip(lower=1)),
-                "target": mean(ordered["target"]),
-                "below_target": np.bincount(
-                    codes, weights=(ordered["gap"] > 0).to_numpy(float), minlength=n
-                ).astype("int64"),
-            }
-        )
+        table = skills_by_category(ordered)
         axis_labels = table["category"].astype(str).str.capitalize().tolist()
     else:
         table = ordered[["skill", "level", "current", "target", "gap"]]
@@ -645,7 +626,7 @@ def skills_radar(gaps: pd.DataFrame, by: Literal["category", "skill"] = "categor
 
 
 def skills_over_time(trend: pd.DataFrame) -> Chart:
-    """Draw the mean self-rating of each skill category over time (``domain.rating_trend``).
+    """Draw the mean self-rating of each skill category over time (``domain.skills.rating_trend``).
 
     One line per category rather than per skill: two dozen lines cannot be told apart,
     and five categories stay readable on a phone.
@@ -694,7 +675,7 @@ def skills_over_time(trend: pd.DataFrame) -> Chart:
 
 
 def activity_calendar(grid: pd.DataFrame) -> Chart:
-    """Draw events per day as a week-by-weekday calendar (from ``domain.calendar_frame``).
+    """Draw events per day as a week-by-weekday calendar (from ``domain.activity.calendar_frame``).
 
     Cells take one of five shades: none, then four equal steps up to the busiest day.
     """

@@ -14,8 +14,20 @@ from typing import Any
 
 import pandas as pd
 
-from pathfinder import charts, domain
+from pathfinder import charts, exports
 from pathfinder.content import Content
+from pathfinder.domain.activity import calendar_frame, streak
+from pathfinder.domain.dates import format_date
+from pathfinder.domain.pace import burnup, pace_forecast
+from pathfinder.domain.plan import (
+    format_hours,
+    hours_by_track,
+    plan_progress,
+    plan_table,
+    track_progress,
+)
+from pathfinder.domain.skills import rating_trend, skill_gaps
+from pathfinder.exports import safe_link
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 _STATUS_LABELS = {
@@ -24,11 +36,6 @@ _STATUS_LABELS = {
     "done": "Done",
     "skipped": "Skipped",
 }
-
-
-def markdown_text(text: str) -> str:
-    """Escape learner text for Markdown: HTML shows as text and brackets open no links."""
-    return _no_links(domain.escape_markdown_html(text))
 
 
 def _no_links(text: str) -> str:
@@ -40,7 +47,7 @@ def _no_links(text: str) -> str:
 def case_study_markdown(c: Content, title: str, sections: dict[str, str]) -> str:
     """Render one case study as Markdown with the learner's text made inert."""
     inert = {key: _no_links(text) for key, text in sections.items()}
-    return domain.case_study_markdown(_no_links(title), c.case_study_sections, inert)
+    return exports.case_study_markdown(_no_links(title), c.case_study_sections, inert)
 
 
 def case_studies_markdown(c: Content, drafts: pd.DataFrame) -> str:
@@ -71,14 +78,14 @@ def _esc(value: object) -> str:
 
 
 def _figures(c: Content, data: ReportData, plan: pd.DataFrame, today: date) -> list[charts.Chart]:
-    gaps = domain.skill_gaps(c.skills, data.latest_skill_ratings, c.step_skills, plan)
+    gaps = skill_gaps(c.skills, data.latest_skill_ratings, c.step_skills, plan)
     return [
-        charts.track_progress_bars(domain.track_progress(plan)),
-        charts.burnup_chart(domain.burnup(plan, data.target, today)),
-        charts.hours_by_track_bars(domain.hours_by_track(plan)),
-        charts.activity_calendar(domain.calendar_frame(data.activity_per_day, today)),
+        charts.track_progress_bars(track_progress(plan)),
+        charts.burnup_chart(burnup(plan, data.target, today)),
+        charts.hours_by_track_bars(hours_by_track(plan)),
+        charts.activity_calendar(calendar_frame(data.activity_per_day, today)),
         charts.skills_radar(gaps),
-        charts.skills_over_time(domain.rating_trend(data.skill_history, c.skills)),
+        charts.skills_over_time(rating_trend(data.skill_history, c.skills)),
     ]
 
 
@@ -89,7 +96,7 @@ def _steps_section(plan: pd.DataFrame) -> str:
             continue
         links = []
         for link in step["links"]:
-            url = domain.safe_link(link)
+            url = safe_link(link)
             # Only http(s) links become anchors; anything else is shown as text.
             links.append(
                 f'<a href="{_esc(url)}" rel="noopener noreferrer">{_esc(url)}</a>'
@@ -109,9 +116,9 @@ def _steps_section(plan: pd.DataFrame) -> str:
 
 def progress_report_html(c: Content, data: ReportData, today: date) -> str:
     """Return one self-contained HTML file: headline numbers, charts (plotly.js inlined), steps."""
-    plan = domain.plan_table(c.steps, c.tracks, data.progress)
-    overall = domain.plan_progress(plan)
-    pace = domain.pace_forecast(plan, data.target, today)
+    plan = plan_table(c.steps, c.tracks, data.progress)
+    overall = plan_progress(plan)
+    pace = pace_forecast(plan, data.target, today)
     owner = f" of {_esc(data.owner_name)}" if data.owner_name else ""
     figures = []
     for index, chart in enumerate(_figures(c, data, plan, today)):
@@ -121,7 +128,7 @@ def progress_report_html(c: Content, data: ReportData, today: date) -> str:
             include_plotlyjs=index == 0, full_html=False, config=PLOTLY_CONFIG
         )
         figures.append(f"<figure>{body}<figcaption>{_esc(chart.alt_text)}</figcaption></figure>")
-    streak = domain.streak(data.activity_per_day, today)
+    streak_days = streak(data.activity_per_day, today)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -141,15 +148,15 @@ li {{ margin-bottom: .5rem; }}
 </head>
 <body>
 <h1>Progress report{owner}</h1>
-<p>Data PM Pathfinder, generated on {_esc(domain.format_date(today))}. The plan follows
+<p>Data PM Pathfinder, generated on {_esc(format_date(today))}. The plan follows
 {_esc(c.episode.guest)} ({_esc(c.episode.guest_role)}) in the interview
 <em>{_esc(c.episode.title)}</em>.</p>
 <section class="metrics">
 <div>Plan done<strong>{overall.percent:.0f}%</strong></div>
-<div>Hours done<strong>{_esc(domain.format_hours(overall.done_hours))}</strong>
-of {_esc(domain.format_hours(overall.total_hours))}</div>
+<div>Hours done<strong>{_esc(format_hours(overall.done_hours))}</strong>
+of {_esc(format_hours(overall.total_hours))}</div>
 <div>Steps done<strong>{overall.done_steps} of {overall.total_steps}</strong></div>
-<div>Streak<strong>{streak} days</strong></div>
+<div>Streak<strong>{streak_days} days</strong></div>
 </section>
 <h2>Pace</h2>
 <p>{_esc(pace.sentence)}</p>

@@ -13,7 +13,11 @@ import pandas as pd
 import plotly.io as pio
 import pytest
 
-from pathfinder import charts, domain
+from pathfinder import charts
+from pathfinder.domain.activity import WEEKDAYS, calendar_frame
+from pathfinder.domain.pace import burnup
+from pathfinder.domain.plan import hours_by_track, plan_table, track_progress
+from pathfinder.domain.skills import phase_confidence, rating_trend, skill_gaps
 
 TODAY = date(2026, 3, 11)  # a Wednesday
 
@@ -53,7 +57,7 @@ def make_plan(statuses: dict[str, str] | None = None) -> pd.DataFrame:
             "updated_at": pd.Timestamp("2026-03-02T10:00Z"),
         }
     )
-    return domain.plan_table(steps, tracks, progress)
+    return plan_table(steps, tracks, progress)
 
 
 PHASES = pd.DataFrame(
@@ -87,9 +91,9 @@ def ratings(levels: dict[str, int], when: str = "2026-03-01") -> pd.DataFrame:
 
 
 def gaps(levels: dict[str, int]) -> pd.DataFrame:
-    """Return domain.skill_gaps for SKILLS rated as given."""
+    """Return skill_gaps for SKILLS rated as given."""
     step_skills = pd.DataFrame({"step_id": ["sql"], "skill_id": ["sql"]})
-    return domain.skill_gaps(SKILLS, ratings(levels), step_skills, make_plan())
+    return skill_gaps(SKILLS, ratings(levels), step_skills, make_plan())
 
 
 def activity(days: dict[str, int]) -> pd.DataFrame:
@@ -125,30 +129,26 @@ def annotation_texts(chart: charts.Chart) -> list[str]:
 # Every builder with a typical input and an empty one.
 BUILDERS: dict[str, tuple[Callable[[], charts.Chart], Callable[[], charts.Chart]]] = {
     "track_progress_bars": (
-        lambda: charts.track_progress_bars(domain.track_progress(make_plan({"sql": "done"}))),
-        lambda: charts.track_progress_bars(domain.track_progress(make_plan().iloc[0:0])),
+        lambda: charts.track_progress_bars(track_progress(make_plan({"sql": "done"}))),
+        lambda: charts.track_progress_bars(track_progress(make_plan().iloc[0:0])),
     ),
     "hours_by_track_bars": (
-        lambda: charts.hours_by_track_bars(domain.hours_by_track(make_plan({"sql": "done"}))),
-        lambda: charts.hours_by_track_bars(domain.hours_by_track(make_plan().iloc[0:0])),
+        lambda: charts.hours_by_track_bars(hours_by_track(make_plan({"sql": "done"}))),
+        lambda: charts.hours_by_track_bars(hours_by_track(make_plan().iloc[0:0])),
     ),
     "burnup_chart": (
         lambda: charts.burnup_chart(
-            domain.burnup(make_plan({"sql": "done"}), Target(date(2026, 4, 30), 5.0), TODAY)
+            burnup(make_plan({"sql": "done"}), Target(date(2026, 4, 30), 5.0), TODAY)
         ),
-        lambda: charts.burnup_chart(domain.burnup(make_plan().iloc[0:0], None, TODAY)),
+        lambda: charts.burnup_chart(burnup(make_plan().iloc[0:0], None, TODAY)),
     ),
     "lifecycle_flow": (
         lambda: charts.lifecycle_flow(PHASES),
         lambda: charts.lifecycle_flow(PHASES.iloc[0:0]),
     ),
     "phase_confidence_heatmap": (
-        lambda: charts.phase_confidence_heatmap(
-            domain.phase_confidence(PHASES, ratings({"discover": 4}))
-        ),
-        lambda: charts.phase_confidence_heatmap(
-            domain.phase_confidence(PHASES.iloc[0:0], ratings({}))
-        ),
+        lambda: charts.phase_confidence_heatmap(phase_confidence(PHASES, ratings({"discover": 4}))),
+        lambda: charts.phase_confidence_heatmap(phase_confidence(PHASES.iloc[0:0], ratings({}))),
     ),
     "skills_radar": (
         lambda: charts.skills_radar(gaps({"sql": 2})),
@@ -159,14 +159,14 @@ BUILDERS: dict[str, tuple[Callable[[], charts.Chart], Callable[[], charts.Chart]
         lambda: charts.skills_radar(gaps({}).iloc[0:0], by="skill"),
     ),
     "skills_over_time": (
-        lambda: charts.skills_over_time(domain.rating_trend(ratings({"sql": 2}), SKILLS)),
-        lambda: charts.skills_over_time(domain.rating_trend(ratings({}), SKILLS)),
+        lambda: charts.skills_over_time(rating_trend(ratings({"sql": 2}), SKILLS)),
+        lambda: charts.skills_over_time(rating_trend(ratings({}), SKILLS)),
     ),
     "activity_calendar": (
         lambda: charts.activity_calendar(
-            domain.calendar_frame(activity({"2026-03-09": 3}), TODAY, weeks=4)
+            calendar_frame(activity({"2026-03-09": 3}), TODAY, weeks=4)
         ),
-        lambda: charts.activity_calendar(domain.calendar_frame(activity({}), TODAY)),
+        lambda: charts.activity_calendar(calendar_frame(activity({}), TODAY)),
     ),
     "career_timeline": (
         lambda: charts.career_timeline(CAREER),
@@ -286,7 +286,7 @@ def test_okabe_ito_palette_is_eight_distinct_colours() -> None:
 
 def test_track_bars_show_percent_done_and_left_per_track() -> None:
     """Each track gets a 'Done' bar at its percent and a 'Still to do' bar for the rest."""
-    chart = charts.track_progress_bars(domain.track_progress(make_plan({"sql": "done"})))
+    chart = charts.track_progress_bars(track_progress(make_plan({"sql": "done"})))
     done = trace(chart, "Done")
     assert list(done.x) == [77.0, 0.0]  # 10 of 13 hours in Data, 0 of 7 in Craft
     assert list(trace(chart, "Still to do").x) == [23.0, 100.0]
@@ -299,7 +299,7 @@ def test_track_bars_show_percent_done_and_left_per_track() -> None:
 
 def test_hours_bars_group_done_and_planned_hours() -> None:
     """Hours done and planned sit side by side per track, with the hours printed."""
-    chart = charts.hours_by_track_bars(domain.hours_by_track(make_plan({"story": "done"})))
+    chart = charts.hours_by_track_bars(hours_by_track(make_plan({"story": "done"})))
     assert chart.figure.layout.barmode == "group"
     assert list(trace(chart, "Planned").x) == [13.0, 7.0]
     assert list(trace(chart, "Done").x) == [0.0, 7.0]
@@ -310,7 +310,7 @@ def test_hours_bars_group_done_and_planned_hours() -> None:
 
 def test_burnup_shows_done_forecast_target_and_total() -> None:
     """The burn-up has the done line, the forecast to the total, the target date and total."""
-    burn = domain.burnup(make_plan({"sql": "done"}), Target(date(2026, 4, 30), 5.0), TODAY)
+    burn = burnup(make_plan({"sql": "done"}), Target(date(2026, 4, 30), 5.0), TODAY)
     chart = charts.burnup_chart(burn)
     done = trace(chart, "Done")
     assert list(done.y) == [0.0, 10.0, 10.0]
@@ -327,7 +327,7 @@ def test_burnup_shows_done_forecast_target_and_total() -> None:
 
 def test_burnup_without_pace_or_target_has_only_done_and_total() -> None:
     """Without weekly hours there is no forecast line and no target marker."""
-    chart = charts.burnup_chart(domain.burnup(make_plan(), None, TODAY))
+    chart = charts.burnup_chart(burnup(make_plan(), None, TODAY))
     assert [t.name for t in chart.figure.data] == ["Done", "Plan total (20 hours)"]
     assert annotation_texts(chart) == ["Nothing done yet:<br>the line rises as you finish steps."]
 
@@ -335,7 +335,7 @@ def test_burnup_without_pace_or_target_has_only_done_and_total() -> None:
 def test_burnup_with_every_step_skipped_says_so() -> None:
     """A plan with no hours left to plan shows a note instead of an empty chart."""
     plan = make_plan({"sql": "skipped", "metrics": "skipped", "story": "skipped"})
-    chart = charts.burnup_chart(domain.burnup(plan, Target(None, 5.0), TODAY))
+    chart = charts.burnup_chart(burnup(plan, Target(None, 5.0), TODAY))
     assert annotation_texts(chart) == ["No planned hours to chart: no steps, or all skipped."]
 
 
@@ -362,7 +362,7 @@ def test_lifecycle_flow_orders_phases_and_marks_designer_phases_by_shape() -> No
 
 def test_phase_confidence_heatmap_shows_levels_and_unrated_phases() -> None:
     """Rated phases show their 1-5 level and its meaning; unrated ones say 'not rated'."""
-    confidence = domain.phase_confidence(PHASES, ratings({"discover": 4}))
+    confidence = phase_confidence(PHASES, ratings({"discover": 4}))
     chart = charts.phase_confidence_heatmap(confidence)
     heatmap = chart.figure.data[0]
     assert heatmap.type == "heatmap"
@@ -408,7 +408,7 @@ def test_skills_over_time_draws_a_line_per_category() -> None:
     history = pd.concat(
         [ratings({"sql": 1, "story": 2}, "2026-01-01"), ratings({"stats": 3}, "2026-02-01")]
     )
-    chart = charts.skills_over_time(domain.rating_trend(history, SKILLS))
+    chart = charts.skills_over_time(rating_trend(history, SKILLS))
     assert [t.name for t in chart.figure.data] == ["Data", "Communication"]
     assert list(trace(chart, "Data").y) == [1.0, 2.0]
     assert list(trace(chart, "Communication").y) == [2.0, 2.0]
@@ -425,12 +425,12 @@ def test_skills_over_time_draws_a_line_per_category() -> None:
 
 def test_activity_calendar_is_a_weekday_by_week_heatmap_with_totals_in_the_alt_text() -> None:
     """The calendar shades each day by activity and the alt text gives the totals."""
-    grid = domain.calendar_frame(activity({"2026-03-03": 4, "2026-03-09": 1}), TODAY, weeks=2)
+    grid = calendar_frame(activity({"2026-03-03": 4, "2026-03-09": 1}), TODAY, weeks=2)
     chart = charts.activity_calendar(grid)
     heatmap = chart.figure.data[0]
     assert heatmap.type == "heatmap"
-    assert list(heatmap.y) == list(domain.WEEKDAYS)
-    z = pd.DataFrame(heatmap.z, index=list(domain.WEEKDAYS))
+    assert list(heatmap.y) == list(WEEKDAYS)
+    z = pd.DataFrame(heatmap.z, index=list(WEEKDAYS))
     assert z.loc["Tue", 0] == 4  # the busiest day gets the darkest shade
     assert z.loc["Mon", 1] == 1
     assert z.loc["Wed", 1] == 0
@@ -445,7 +445,7 @@ def test_activity_calendar_is_a_weekday_by_week_heatmap_with_totals_in_the_alt_t
 
 def test_activity_calendar_with_no_events_says_so() -> None:
     """A new learner sees the empty grid with 'No activity yet'."""
-    chart = charts.activity_calendar(domain.calendar_frame(activity({}), TODAY))
+    chart = charts.activity_calendar(calendar_frame(activity({}), TODAY))
     assert annotation_texts(chart) == ["No activity yet."]
     assert chart.alt_text == "Your activity: no activity yet in the last 52 weeks."
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ast
-import inspect
 import io
 import math
 from dataclasses import dataclass
@@ -15,7 +13,24 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pathfinder import domain
+from pathfinder.domain.activity import WEEKDAYS, calendar_frame, streak
+from pathfinder.domain.case_study import case_study_completeness
+from pathfinder.domain.dates import format_date, today
+from pathfinder.domain.glossary import search_glossary
+from pathfinder.domain.pace import burnup, pace_forecast
+from pathfinder.domain.plan import (
+    PROGRESS_COLUMNS,
+    STATUSES,
+    format_hours,
+    hours_by_track,
+    next_steps,
+    plan_progress,
+    plan_table,
+    retired_progress,
+    track_progress,
+)
+from pathfinder.domain.skills import phase_confidence, rating_trend, skill_gaps
+from pathfinder.exports import case_study_markdown, interview_script, plan_csv, safe_link, slugify
 
 UTC_NOON = pd.Timestamp("2026-03-01T12:00:00Z")
 
@@ -69,7 +84,7 @@ def make_progress(*rows: dict[str, Any]) -> pd.DataFrame:
         "updated_at": UTC_NOON,
     }
     records = [{**defaults, **row} for row in rows]
-    frame = pd.DataFrame(records, columns=list(domain.PROGRESS_COLUMNS))
+    frame = pd.DataFrame(records, columns=list(PROGRESS_COLUMNS))
     for column in ("started_at", "completed_at", "updated_at"):
         frame[column] = pd.to_datetime(frame[column], utc=True)
     return frame
@@ -77,7 +92,7 @@ def make_progress(*rows: dict[str, Any]) -> pd.DataFrame:
 
 def make_plan(*rows: dict[str, Any], hours: list[float] | None = None) -> pd.DataFrame:
     """Build a plan table from the synthetic content and the given progress rows."""
-    return domain.plan_table(make_steps(hours), make_tracks(), make_progress(*rows))
+    return plan_table(make_steps(hours), make_tracks(), make_progress(*rows))
 
 
 def done(item_id: str, completed: str = "2026-03-02T09:00:00Z") -> dict[str, Any]:
@@ -138,7 +153,7 @@ def test_plan_carries_the_learners_status_note_and_links() -> None:
 
 def test_brand_new_learner_with_a_columnless_progress_frame_sees_every_step() -> None:
     """An empty progress frame, even one without columns, yields the full not-started plan."""
-    plan = domain.plan_table(make_steps(), make_tracks(), pd.DataFrame())
+    plan = plan_table(make_steps(), make_tracks(), pd.DataFrame())
     assert len(plan) == 4
     assert set(plan["status"]) == {"not-started"}
 
@@ -146,8 +161,8 @@ def test_brand_new_learner_with_a_columnless_progress_frame_sees_every_step() ->
 def test_progress_for_retired_items_is_left_out_of_the_plan_and_reported() -> None:
     """Progress on an id no longer in the content is not in the plan but listed as retired."""
     progress = make_progress(done("sql"), done("old-step"))
-    plan = domain.plan_table(make_steps(), make_tracks(), progress)
-    retired = domain.retired_progress(make_steps(), progress)
+    plan = plan_table(make_steps(), make_tracks(), progress)
+    retired = retired_progress(make_steps(), progress)
     assert "old-step" not in set(plan["id"])
     assert len(plan) == 4
     assert retired["item_id"].tolist() == ["old-step"]
@@ -160,7 +175,7 @@ def test_duplicate_progress_rows_keep_the_latest_and_never_duplicate_a_step() ->
         {"item_id": "sql", "status": "done", "updated_at": pd.Timestamp("2026-03-05T00:00Z")},
         {"item_id": "sql", "status": "in-progress", "updated_at": UTC_NOON},
     )
-    plan = domain.plan_table(make_steps(), make_tracks(), progress)
+    plan = plan_table(make_steps(), make_tracks(), progress)
     assert len(plan) == 4
     assert plan.set_index("id").loc["sql", "status"] == "done"
 
@@ -177,7 +192,7 @@ def test_unknown_status_is_rejected() -> None:
 def test_percent_never_exceeds_100_when_a_retired_item_is_done() -> None:
     """Finishing every step plus a retired one shows 100%, not more."""
     plan = make_plan(*(done(i) for i in ["sql", "metrics", "interview", "portfolio", "gone"]))
-    summary = domain.plan_progress(plan)
+    summary = plan_progress(plan)
     assert summary.percent == 100.0
     assert summary.done_steps == summary.total_steps == 4
 
@@ -190,7 +205,7 @@ def test_skipped_steps_are_left_out_of_the_denominator() -> None:
         done("interview"),
         {"item_id": "portfolio", "status": "skipped"},
     )
-    summary = domain.plan_progress(plan)
+    summary = plan_progress(plan)
     assert summary.total_steps == 3
     assert summary.total_hours == 15.0
     assert summary.skipped_steps == 1
@@ -199,7 +214,7 @@ def test_skipped_steps_are_left_out_of_the_denominator() -> None:
 
 def test_percent_is_share_of_planned_hours() -> None:
     """A 10-hour step moves the bar more than a 2-hour one: percent weighs by hours."""
-    summary = domain.plan_progress(make_plan(done("sql")))
+    summary = plan_progress(make_plan(done("sql")))
     assert summary.done_hours == 10.0
     assert summary.total_hours == 20.0
     assert summary.percent == 50.0
@@ -207,7 +222,7 @@ def test_percent_is_share_of_planned_hours() -> None:
 
 def test_percent_falls_back_to_step_counts_when_no_hours_are_planned() -> None:
     """With zero-hour steps the bar still moves, by the share of steps done."""
-    summary = domain.plan_progress(make_plan(done("sql"), hours=[0.0, 0.0, 0.0, 0.0]))
+    summary = plan_progress(make_plan(done("sql"), hours=[0.0, 0.0, 0.0, 0.0]))
     assert summary.percent == 25.0
 
 
@@ -217,7 +232,7 @@ def test_percent_is_zero_not_nan_when_nothing_is_planned() -> None:
         *({"item_id": i, "status": "skipped"} for i in ["sql", "metrics", "interview", "portfolio"])
     )
     for plan in (all_skipped, make_plan().iloc[0:0]):
-        summary = domain.plan_progress(plan)
+        summary = plan_progress(plan)
         assert summary.percent == 0.0
         assert summary.total_steps == 0
 
@@ -225,12 +240,12 @@ def test_percent_is_zero_not_nan_when_nothing_is_planned() -> None:
 def test_in_progress_steps_are_counted() -> None:
     """The summary counts steps the learner has started."""
     plan = make_plan({"item_id": "sql", "status": "in-progress"})
-    assert domain.plan_progress(plan).in_progress_steps == 1
+    assert plan_progress(plan).in_progress_steps == 1
 
 
 @settings(deadline=None, max_examples=60)
 @given(
-    statuses=st.lists(st.sampled_from(domain.STATUSES), min_size=4, max_size=4),
+    statuses=st.lists(st.sampled_from(STATUSES), min_size=4, max_size=4),
     hours=st.lists(st.floats(min_value=0, max_value=500), min_size=4, max_size=4),
     retired_done=st.booleans(),
 )
@@ -244,7 +259,7 @@ def test_percent_is_always_between_0_and_100(
     ]
     if retired_done:
         rows.append({"item_id": "gone", "status": "done"})
-    percent = domain.plan_progress(make_plan(*rows, hours=hours)).percent
+    percent = plan_progress(make_plan(*rows, hours=hours)).percent
     assert 0.0 <= percent <= 100.0
     assert not math.isnan(percent)
 
@@ -252,7 +267,7 @@ def test_percent_is_always_between_0_and_100(
 def test_track_progress_sums_each_track_in_track_order() -> None:
     """Each track shows its own steps and hours done and planned, skipped left out."""
     plan = make_plan(done("sql"), {"item_id": "interview", "status": "skipped"})
-    tracks = domain.track_progress(plan)
+    tracks = track_progress(plan)
     assert tracks.columns.tolist() == [
         "track_id",
         "track",
@@ -273,14 +288,14 @@ def test_track_progress_sums_each_track_in_track_order() -> None:
 def test_track_with_every_step_skipped_shows_zero_percent() -> None:
     """A fully skipped track has nothing to do and reads 0%, not NaN."""
     plan = make_plan(*({"item_id": i, "status": "skipped"} for i in ["interview", "portfolio"]))
-    practice = domain.track_progress(plan).set_index("track_id").loc["practice"]
+    practice = track_progress(plan).set_index("track_id").loc["practice"]
     assert practice["total_steps"] == 0
     assert practice["percent"] == 0.0
 
 
 def test_hours_by_track_reports_done_and_planned_hours() -> None:
     """Hours per track come as done and planned columns, in track order."""
-    hours = domain.hours_by_track(make_plan(done("metrics")))
+    hours = hours_by_track(make_plan(done("metrics")))
     assert hours.to_dict("list") == {
         "track_id": ["foundations", "practice"],
         "track": ["Foundations", "Practice"],
@@ -296,9 +311,9 @@ def test_next_steps_put_in_progress_first_then_not_started_in_plan_order() -> No
         {"item_id": "portfolio", "status": "in-progress"},
         {"item_id": "metrics", "status": "skipped"},
     )
-    assert domain.next_steps(plan)["id"].tolist() == ["portfolio", "interview"]
-    assert domain.next_steps(plan, n=1)["id"].tolist() == ["portfolio"]
-    assert domain.next_steps(make_plan(), n=3)["id"].tolist() == ["sql", "metrics", "interview"]
+    assert next_steps(plan)["id"].tolist() == ["portfolio", "interview"]
+    assert next_steps(plan, n=1)["id"].tolist() == ["portfolio"]
+    assert next_steps(make_plan(), n=3)["id"].tolist() == ["sql", "metrics", "interview"]
 
 
 # --- pace_forecast / burnup ----------------------------------------------------------------
@@ -307,7 +322,7 @@ def test_next_steps_put_in_progress_first_then_not_started_in_plan_order() -> No
 def test_pace_sentence_reads_like_the_example() -> None:
     """20 hours left at 5 h/week from 12 Feb 2027 finishes 12 March, 3 weeks before target."""
     plan = make_plan()
-    forecast = domain.pace_forecast(plan, Target(date(2027, 4, 2), 5.0), date(2027, 2, 12))
+    forecast = pace_forecast(plan, Target(date(2027, 4, 2), 5.0), date(2027, 2, 12))
     assert forecast.finish_date == date(2027, 3, 12)
     assert forecast.days_ahead == 21
     assert forecast.status == "on-track"
@@ -320,8 +335,8 @@ def test_forecast_moves_later_when_hours_per_week_drop() -> None:
     """Spending fewer hours a week pushes the finish date out."""
     plan = make_plan(done("metrics"))
     today = date(2026, 3, 10)
-    fast = domain.pace_forecast(plan, Target(None, 8.0), today)
-    slow = domain.pace_forecast(plan, Target(None, 2.0), today)
+    fast = pace_forecast(plan, Target(None, 8.0), today)
+    slow = pace_forecast(plan, Target(None, 2.0), today)
     assert fast.finish_date is not None
     assert slow.finish_date is not None
     assert slow.finish_date > fast.finish_date
@@ -331,7 +346,7 @@ def test_forecast_moves_later_when_hours_per_week_drop() -> None:
 
 def test_behind_schedule_says_by_how_much_and_the_pace_needed() -> None:
     """When the finish is after the target, status is behind and the sentence gives a pace."""
-    forecast = domain.pace_forecast(make_plan(), Target(date(2026, 3, 24), 5.0), date(2026, 3, 10))
+    forecast = pace_forecast(make_plan(), Target(date(2026, 3, 24), 5.0), date(2026, 3, 10))
     assert forecast.status == "behind"
     assert forecast.days_ahead == -14
     assert forecast.required_hours_per_week == 10.0
@@ -341,7 +356,7 @@ def test_behind_schedule_says_by_how_much_and_the_pace_needed() -> None:
 
 def test_target_date_in_the_past_asks_for_a_new_one() -> None:
     """A target date that has passed marks the plan behind and suggests picking a new date."""
-    forecast = domain.pace_forecast(make_plan(), Target(date(2026, 1, 1), 5.0), date(2026, 3, 10))
+    forecast = pace_forecast(make_plan(), Target(date(2026, 1, 1), 5.0), date(2026, 3, 10))
     assert forecast.status == "behind"
     assert forecast.required_hours_per_week is None
     assert "pick a new one" in forecast.sentence
@@ -360,7 +375,7 @@ def test_missing_pace_or_target_is_explained(
     target: Target | None, status: str, phrase: str
 ) -> None:
     """Without weekly hours there is no finish date; without a target there is no verdict."""
-    forecast = domain.pace_forecast(make_plan(), target, date(2026, 3, 10))
+    forecast = pace_forecast(make_plan(), target, date(2026, 3, 10))
     assert forecast.status == status
     assert phrase in forecast.sentence
     if status == "no-pace":
@@ -376,7 +391,7 @@ def test_finished_plan_reports_done() -> None:
         done("interview"),
         {"item_id": "portfolio", "status": "skipped"},
     )
-    forecast = domain.pace_forecast(plan, Target(date(2026, 1, 1), 5.0), date(2026, 3, 10))
+    forecast = pace_forecast(plan, Target(date(2026, 1, 1), 5.0), date(2026, 3, 10))
     assert forecast.status == "done"
     assert forecast.remaining_hours == 0.0
     assert forecast.sentence == "You have finished every step in your plan."
@@ -389,7 +404,7 @@ def test_burnup_accumulates_done_hours_by_completion_day_up_to_today() -> None:
         done("sql", "2026-03-02T08:00:00Z"),
         done("interview", "2026-03-05T01:00:00Z"),
     )
-    chart = domain.burnup(plan, Target(date(2026, 4, 1), 5.0), date(2026, 3, 10))
+    chart = burnup(plan, Target(date(2026, 4, 1), 5.0), date(2026, 3, 10))
     assert chart.actual["date"].dt.strftime("%Y-%m-%d").tolist() == [
         "2026-03-01",
         "2026-03-02",
@@ -405,7 +420,7 @@ def test_burnup_accumulates_done_hours_by_completion_day_up_to_today() -> None:
 def test_burnup_forecast_runs_from_todays_hours_to_the_total_at_the_finish_date() -> None:
     """The forecast line starts at today's hours and reaches the total on the finish date."""
     plan = make_plan(done("sql"))
-    chart = domain.burnup(plan, Target(None, 5.0), date(2026, 3, 10))
+    chart = burnup(plan, Target(None, 5.0), date(2026, 3, 10))
     assert chart.forecast["hours"].tolist() == [10.0, 20.0]
     assert chart.forecast["date"].dt.date.tolist() == [date(2026, 3, 10), date(2026, 3, 24)]
     assert chart.finish_date == date(2026, 3, 24)
@@ -414,7 +429,7 @@ def test_burnup_forecast_runs_from_todays_hours_to_the_total_at_the_finish_date(
 def test_burnup_without_pace_has_no_forecast_and_counts_undated_completions_today() -> None:
     """Unknown pace leaves the forecast empty; a done step without a date counts today."""
     plan = make_plan({"item_id": "sql", "status": "done", "completed_at": pd.NaT})
-    chart = domain.burnup(plan, None, date(2026, 3, 10))
+    chart = burnup(plan, None, date(2026, 3, 10))
     assert chart.forecast.empty
     assert chart.actual["hours"].iloc[-1] == 10.0
     assert chart.actual["date"].iloc[-1] == pd.Timestamp("2026-03-10")
@@ -422,7 +437,7 @@ def test_burnup_without_pace_has_no_forecast_and_counts_undated_completions_toda
 
 def test_burnup_with_nothing_done_starts_at_zero_today() -> None:
     """A new learner's burn-up is a single zero point today."""
-    chart = domain.burnup(make_plan(), Target(None, 5.0), date(2026, 3, 10))
+    chart = burnup(make_plan(), Target(None, 5.0), date(2026, 3, 10))
     assert chart.actual.to_dict("list") == {"date": [pd.Timestamp("2026-03-10")], "hours": [0.0]}
 
 
@@ -432,34 +447,34 @@ def test_burnup_with_nothing_done_starts_at_zero_today() -> None:
 def test_streak_counts_consecutive_days_ending_today() -> None:
     """Three active days in a row up to today make a 3-day streak."""
     activity = make_activity({"2026-03-08": 1, "2026-03-09": 4, "2026-03-10": 2})
-    assert domain.streak(activity, date(2026, 3, 10)) == 3
+    assert streak(activity, date(2026, 3, 10)) == 3
 
 
 def test_streak_breaks_on_a_gap() -> None:
     """A day without activity ends the streak; earlier days do not count."""
     activity = make_activity({"2026-03-05": 1, "2026-03-06": 1, "2026-03-09": 1, "2026-03-10": 1})
-    assert domain.streak(activity, date(2026, 3, 10)) == 2
+    assert streak(activity, date(2026, 3, 10)) == 2
 
 
 def test_streak_survives_until_the_learner_acts_today() -> None:
     """If today has no activity yet, a streak ending yesterday still counts."""
     activity = make_activity({"2026-03-08": 1, "2026-03-09": 1})
-    assert domain.streak(activity, date(2026, 3, 10)) == 2
-    assert domain.streak(activity, date(2026, 3, 11)) == 0
+    assert streak(activity, date(2026, 3, 10)) == 2
+    assert streak(activity, date(2026, 3, 11)) == 0
 
 
 def test_days_with_zero_events_do_not_count_and_no_activity_is_zero() -> None:
     """A zero-event day breaks the streak and an empty history has no streak."""
     activity = make_activity({"2026-03-08": 1, "2026-03-09": 0, "2026-03-10": 1})
-    assert domain.streak(activity, date(2026, 3, 10)) == 1
-    assert domain.streak(make_activity({}), date(2026, 3, 10)) == 0
+    assert streak(activity, date(2026, 3, 10)) == 1
+    assert streak(make_activity({}), date(2026, 3, 10)) == 0
 
 
 def test_calendar_is_a_complete_weekday_by_week_grid_with_zeros() -> None:
     """The calendar has 7 rows and one column per week, zeros on quiet days, NA after today."""
     activity = make_activity({"2026-03-03": 5, "2026-03-09": 2, "2025-01-01": 9})
-    grid = domain.calendar_frame(activity, date(2026, 3, 11), weeks=3)
-    assert grid.index.tolist() == list(domain.WEEKDAYS)
+    grid = calendar_frame(activity, date(2026, 3, 11), weeks=3)
+    assert grid.index.tolist() == list(WEEKDAYS)
     assert [c.strftime("%Y-%m-%d") for c in grid.columns] == [
         "2026-02-23",
         "2026-03-02",
@@ -474,7 +489,7 @@ def test_calendar_is_a_complete_weekday_by_week_grid_with_zeros() -> None:
 
 def test_calendar_defaults_to_52_weeks_and_handles_no_activity() -> None:
     """With no activity the default grid is 7 x 52 and all past cells are zero."""
-    grid = domain.calendar_frame(make_activity({}), date(2026, 3, 15))
+    grid = calendar_frame(make_activity({}), date(2026, 3, 15))
     assert grid.shape == (7, 52)
     assert int(grid.sum().sum()) == 0
     assert grid.notna().all().all()  # 15 March 2026 is a Sunday: no future days
@@ -483,7 +498,7 @@ def test_calendar_defaults_to_52_weeks_and_handles_no_activity() -> None:
 def test_calendar_rejects_fewer_than_one_week() -> None:
     """Asking for zero weeks is a programming error."""
     with pytest.raises(ValueError, match="weeks"):
-        domain.calendar_frame(make_activity({}), date(2026, 3, 15), weeks=0)
+        calendar_frame(make_activity({}), date(2026, 3, 15), weeks=0)
 
 
 # --- skills and phases ---------------------------------------------------------------------
@@ -526,7 +541,7 @@ STEP_SKILLS = pd.DataFrame(
 def test_skill_gaps_put_the_biggest_gap_first_then_level_then_content_order() -> None:
     """Gaps sort descending; ties go required, helpful, optional, then content order."""
     ratings = make_ratings({"sql": 1, "storytelling": 2, "statistics": 2, "python": 1})
-    gaps = domain.skill_gaps(make_skills(), ratings, STEP_SKILLS, make_plan())
+    gaps = skill_gaps(make_skills(), ratings, STEP_SKILLS, make_plan())
     assert gaps["skill_id"].tolist() == ["storytelling", "statistics", "sql", "research", "python"]
     assert gaps["gap"].tolist() == [2, 2, 2, 2, 1]
     assert gaps["target"].tolist() == [4, 4, 3, 3, 2]
@@ -534,7 +549,7 @@ def test_skill_gaps_put_the_biggest_gap_first_then_level_then_content_order() ->
 
 def test_unrated_skill_shows_zero_but_its_gap_counts_from_one() -> None:
     """An unrated skill reads as 'not rated' (0) and its gap is measured from 1."""
-    gaps = domain.skill_gaps(make_skills(), make_ratings({}), STEP_SKILLS, make_plan())
+    gaps = skill_gaps(make_skills(), make_ratings({}), STEP_SKILLS, make_plan())
     research = gaps.set_index("skill_id").loc["research"]
     assert not research["rated"]
     assert research["current"] == 0
@@ -546,9 +561,9 @@ def test_skill_at_or_above_target_has_no_gap_and_n_leaves_it_out() -> None:
     ratings = make_ratings(
         {"sql": 5, "storytelling": 4, "statistics": 4, "python": 2, "research": 1}
     )
-    gaps = domain.skill_gaps(make_skills(), ratings, STEP_SKILLS, make_plan())
+    gaps = skill_gaps(make_skills(), ratings, STEP_SKILLS, make_plan())
     assert gaps.set_index("skill_id").loc["sql", "gap"] == 0
-    top = domain.skill_gaps(make_skills(), ratings, STEP_SKILLS, make_plan(), n=3)
+    top = skill_gaps(make_skills(), ratings, STEP_SKILLS, make_plan(), n=3)
     assert top["skill_id"].tolist() == ["research"]
 
 
@@ -561,16 +576,14 @@ def test_latest_rating_wins_when_a_skill_has_several() -> None:
             "rated_at": pd.to_datetime(["2026-03-05T00:00Z", "2026-03-01T00:00Z"], utc=True),
         }
     )
-    gaps = domain.skill_gaps(make_skills(), ratings, STEP_SKILLS, make_plan())
+    gaps = skill_gaps(make_skills(), ratings, STEP_SKILLS, make_plan())
     assert gaps.set_index("skill_id").loc["sql", "current"] == 4
 
 
 def test_closing_steps_are_the_unfinished_steps_that_build_the_skill_in_plan_order() -> None:
     """Done and skipped steps are not suggested; the rest come by title in plan order."""
     plan = make_plan(done("sql"), {"item_id": "portfolio", "status": "skipped"})
-    gaps = domain.skill_gaps(make_skills(), make_ratings({}), STEP_SKILLS, plan).set_index(
-        "skill_id"
-    )
+    gaps = skill_gaps(make_skills(), make_ratings({}), STEP_SKILLS, plan).set_index("skill_id")
     assert gaps.loc["sql", "closing_step_ids"] == ["metrics"]
     assert gaps.loc["sql", "closing_steps"] == ["Define metrics"]
     assert gaps.loc["storytelling", "closing_steps"] == ["Mock interview"]
@@ -588,7 +601,7 @@ def test_phase_confidence_lists_phases_in_order_with_missing_ratings_as_na() -> 
             "designer_takes_part": [False, True],
         }
     )
-    confidence = domain.phase_confidence(phases, make_ratings({"discover": 3, "gone": 5}))
+    confidence = phase_confidence(phases, make_ratings({"discover": 3, "gone": 5}))
     assert confidence.columns.tolist() == [
         "phase_id",
         "order",
@@ -613,7 +626,7 @@ def test_rating_trend_averages_latest_ratings_per_category_and_drops_retired() -
             ),
         }
     )
-    trend = domain.rating_trend(history, make_skills())
+    trend = rating_trend(history, make_skills())
     assert trend.columns.tolist() == ["rated_at", "category", "average", "rated_skills"]
     data = trend.loc[trend["category"] == "data"]
     assert data["average"].tolist() == [1.0, 1.0, 3.0, 4.0]  # sql 1; +stats 5; sql now 3
@@ -626,7 +639,7 @@ def test_rating_trend_averages_latest_ratings_per_category_and_drops_retired() -
 def test_rating_trend_of_no_ratings_is_empty() -> None:
     """Without ratings there is no trend, and no error."""
     empty = pd.DataFrame(columns=["subject_id", "level", "rated_at"])
-    assert domain.rating_trend(empty, make_skills()).empty
+    assert rating_trend(empty, make_skills()).empty
 
 
 # --- case study ----------------------------------------------------------------------------
@@ -648,15 +661,15 @@ SECTIONS = pd.DataFrame(
 def test_completeness_is_the_share_of_sections_with_text() -> None:
     """Two of three sections written is two thirds; whitespace-only text does not count."""
     draft = {"problem": "Churn was rising.", "result": "Cut churn by 5%.", "process": "   \n"}
-    assert domain.case_study_completeness(SECTIONS, draft) == pytest.approx(2 / 3)
-    assert domain.case_study_completeness(SECTIONS, {}) == 0.0
-    assert domain.case_study_completeness(SECTIONS.iloc[0:0], draft) == 0.0
+    assert case_study_completeness(SECTIONS, draft) == pytest.approx(2 / 3)
+    assert case_study_completeness(SECTIONS, {}) == 0.0
+    assert case_study_completeness(SECTIONS.iloc[0:0], draft) == 0.0
 
 
 def test_markdown_has_every_filled_section_in_template_order_and_omits_empty_ones() -> None:
     """Filled sections appear as '## title' in template order; empty ones are left out."""
     draft = {"result": "Cut churn by 5%.", "problem": "Churn was rising.", "process": ""}
-    text = domain.case_study_markdown("Churn dashboard", SECTIONS, draft)
+    text = case_study_markdown("Churn dashboard", SECTIONS, draft)
     assert text.startswith("# Churn dashboard\n\n")
     assert text.index("## Problem\n\nChurn was rising.") < text.index("## Result\n\nCut churn")
     assert "## Process" not in text
@@ -668,7 +681,7 @@ def test_markdown_escapes_pasted_html_but_keeps_markdown() -> None:
         "problem": "<script>alert('x')</script> R&D **bold**\n- item\n> a quote from Sara",
         "process": 'Used <img src=x onerror="alert(1)"> and 3 > 2',
     }
-    text = domain.case_study_markdown("<b>Title</b>", SECTIONS, draft)
+    text = case_study_markdown("<b>Title</b>", SECTIONS, draft)
     assert "<script>" not in text
     assert "<img" not in text
     assert "<b>" not in text
@@ -680,7 +693,7 @@ def test_markdown_escapes_pasted_html_but_keeps_markdown() -> None:
 
 def test_markdown_ends_with_the_episode_citation_when_given() -> None:
     """The citation closes the piece, after a rule, in italics."""
-    text = domain.case_study_markdown(
+    text = case_study_markdown(
         "T", SECTIONS, {"problem": "P"}, episode_citation="Based on DataTalks.Club S6E4"
     )
     assert text.endswith("---\n\n*Based on DataTalks.Club S6E4*\n")
@@ -695,7 +708,7 @@ def test_markdown_ends_with_the_episode_citation_when_given() -> None:
 )
 def test_safe_link_accepts_http_and_https_urls_with_a_host(url: str) -> None:
     """Web links are returned unchanged so the page can make them clickable."""
-    assert domain.safe_link(url) == url
+    assert safe_link(url) == url
 
 
 @pytest.mark.parametrize(
@@ -719,18 +732,18 @@ def test_safe_link_accepts_http_and_https_urls_with_a_host(url: str) -> None:
 )
 def test_safe_link_rejects_anything_but_http_urls_with_a_host(url: object) -> None:
     """Scripts, data URIs, other schemes and malformed links are not made clickable."""
-    assert domain.safe_link(url) is None
+    assert safe_link(url) is None
 
 
 def test_safe_link_trims_surrounding_whitespace() -> None:
     """A link pasted with spaces around it still works."""
-    assert domain.safe_link("  https://example.com  ") == "https://example.com"
+    assert safe_link("  https://example.com  ") == "https://example.com"
 
 
 def test_plan_csv_lists_every_step_with_its_status() -> None:
     """The CSV has a header and one row per step, in plan order, with status and dates."""
     plan = make_plan(done("metrics", "2026-03-04T10:00:00Z"))
-    table = pd.read_csv(io.StringIO(domain.plan_csv(plan)), dtype=str, keep_default_na=False)
+    table = pd.read_csv(io.StringIO(plan_csv(plan)), dtype=str, keep_default_na=False)
     assert table.columns.tolist() == [
         "track",
         "step",
@@ -758,7 +771,7 @@ def test_plan_csv_neutralises_spreadsheet_formulas(payload: str) -> None:
     progress = make_progress(
         {"item_id": "sql", "status": "in-progress", "note": payload, "links": [payload, "x"]}
     )
-    csv_text = domain.plan_csv(domain.plan_table(steps, make_tracks(), progress))
+    csv_text = plan_csv(plan_table(steps, make_tracks(), progress))
     table = pd.read_csv(io.StringIO(csv_text), dtype=str, keep_default_na=False)
     row = table.set_index("step_id").loc["sql"]
     assert row["title"] == "'" + payload
@@ -773,7 +786,7 @@ def test_plan_csv_neutralises_spreadsheet_formulas(payload: str) -> None:
 
 def test_today_is_a_date() -> None:
     """today() gives a calendar date (UTC), not a datetime."""
-    assert type(domain.today()) is date
+    assert type(today()) is date
 
 
 @pytest.mark.parametrize(
@@ -788,15 +801,15 @@ def test_today_is_a_date() -> None:
 )
 def test_slugify_makes_safe_file_names(title: str, slug: str) -> None:
     """Titles become lowercase hyphenated ASCII file names, with a fallback when blank."""
-    assert domain.slugify(title) == slug
+    assert slugify(title) == slug
 
 
 def test_format_date_and_hours_read_naturally() -> None:
     """Dates read '12 March 2027'; hours are singular for one and trimmed of '.0'."""
-    assert domain.format_date(date(2027, 3, 12)) == "12 March 2027"
-    assert domain.format_hours(1.0) == "1 hour"
-    assert domain.format_hours(2.5) == "2.5 hours"
-    assert domain.format_hours(12.0) == "12 hours"
+    assert format_date(date(2027, 3, 12)) == "12 March 2027"
+    assert format_hours(1.0) == "1 hour"
+    assert format_hours(2.5) == "2.5 hours"
+    assert format_hours(12.0) == "12 hours"
 
 
 def test_interview_script_numbers_questions_in_order_with_room_for_notes() -> None:
@@ -810,7 +823,7 @@ def test_interview_script_numbers_questions_in_order_with_room_for_notes() -> No
             "sources": [[], []],
         }
     )
-    script = domain.interview_script(questions, "Becoming a Data Product Manager")
+    script = interview_script(questions, "Becoming a Data Product Manager")
     assert script.startswith("# Customer-development interview script")
     assert script.index("## 1. What slows you down?") < script.index("## 2. Which tools")
     assert script.count("Notes:") == 2
@@ -827,22 +840,14 @@ def test_glossary_search_matches_term_or_definition_in_any_case() -> None:
             "sources": [[], []],
         }
     )
-    assert domain.search_glossary(glossary, "prd")["id"].tolist() == ["prd"]
-    assert domain.search_glossary(glossary, "PERFORMANCE")["id"].tolist() == ["kpi"]
-    assert domain.search_glossary(glossary, "(a+b")["id"].tolist() == ["kpi"]
-    assert len(domain.search_glossary(glossary, "  ")) == 2
-    assert domain.search_glossary(glossary, "zzz").empty
+    assert search_glossary(glossary, "prd")["id"].tolist() == ["prd"]
+    assert search_glossary(glossary, "PERFORMANCE")["id"].tolist() == ["kpi"]
+    assert search_glossary(glossary, "(a+b")["id"].tolist() == ["kpi"]
+    assert len(search_glossary(glossary, "  ")) == 2
+    assert search_glossary(glossary, "zzz").empty
 
 
 def test_markdown_escapes_html_inside_code_too() -> None:
     """'<' in a code span is escaped as well: renderers disagree on code, so none is trusted."""
-    text = domain.case_study_markdown("T", SECTIONS, {"problem": "`a < b` then `<script>`"})
+    text = case_study_markdown("T", SECTIONS, {"problem": "`a < b` then `<script>`"})
     assert "`a &lt; b` then `&lt;script&gt;`" in text
-
-
-def test_domain_module_does_not_import_streamlit() -> None:
-    """The domain layer stays testable without a Streamlit runtime."""
-    tree = ast.parse(inspect.getsource(domain))
-    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    imported |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
-    assert not {name for name in imported if name.startswith("streamlit")}

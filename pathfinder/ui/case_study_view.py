@@ -8,8 +8,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from pathfinder import domain, store
+from pathfinder import store
 from pathfinder.content import Content
+from pathfinder.domain.case_study import case_study_completeness
 from pathfinder.transfer import MAX_SECTION_LENGTH, MAX_TITLE_LENGTH
 from pathfinder.ui.feedback import attempt, clear_conflict, conflict
 from pathfinder.ui.resources import Learner
@@ -175,7 +176,7 @@ def render_draft_editor(learner: Learner | None, c: Content, draft: dict[str, An
     draft_id = int(draft["id"])
     read_only = learner is None or learner.read_only
     sections: dict[str, str] = draft["sections"] or {}
-    completeness = domain.case_study_completeness(c.case_study_sections, sections)
+    completeness = case_study_completeness(c.case_study_sections, sections)
     st.progress(completeness, text=f"{round(completeness * 100)}% of the template filled in")
 
     keys = [_field_key(draft_id, "title"), _field_key(draft_id, "status")]

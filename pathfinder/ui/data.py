@@ -11,7 +11,8 @@ from typing import TypeVar
 
 import pandas as pd
 
-from pathfinder import domain, store
+from pathfinder import store
+from pathfinder.domain.plan import PROGRESS_COLUMNS
 from pathfinder.ui.feedback import store_problem
 from pathfinder.ui.resources import Learner
 
@@ -38,7 +39,7 @@ def progress(learner: Learner | None) -> pd.DataFrame:
     return read(
         learner,
         lambda who: store.item_progress(who.engine, who.profile_id),
-        pd.DataFrame(columns=list(domain.PROGRESS_COLUMNS)),
+        pd.DataFrame(columns=list(PROGRESS_COLUMNS)),
     )
 
 

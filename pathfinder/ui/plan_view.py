@@ -8,8 +8,17 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from pathfinder import domain, store
+from pathfinder import store
 from pathfinder.content import Content
+from pathfinder.domain.plan import (
+    STATUSES,
+    format_hours,
+    next_steps,
+    plan_table,
+    retired_progress,
+    track_progress,
+)
+from pathfinder.exports import safe_link
 from pathfinder.transfer import MAX_NOTE_LENGTH
 from pathfinder.ui import actions, data
 from pathfinder.ui.feedback import attempt, conflict, show_pending
@@ -112,7 +121,7 @@ def render_filters(c: Content) -> PlanFilters:
                 ),
                 statuses=st.multiselect(
                     "Status",
-                    domain.STATUSES,
+                    STATUSES,
                     format_func=lambda s: STATUS_LABELS[s],
                     key=_FILTER_WIDGETS["statuses"],
                 ),
@@ -176,12 +185,12 @@ def plan_snapshot(learner: Learner | None) -> PlanSnapshot:
     """Read the learner's progress once and lay it out per track."""
     c = content()
     progress = data.progress(learner)
-    plan = domain.plan_table(c.steps, c.tracks, progress)
+    plan = plan_table(c.steps, c.tracks, progress)
     steps: dict[str, list[dict[str, Any]]] = {}
     for step in records(plan):  # one conversion, not one per track
         steps.setdefault(str(step["track_id"]), []).append(step)
-    per_track = {str(row["track_id"]): row for row in records(domain.track_progress(plan))}
-    upcoming = domain.next_steps(plan, 1)["track_id"].tolist()
+    per_track = {str(row["track_id"]): row for row in records(track_progress(plan))}
+    upcoming = next_steps(plan, 1)["track_id"].tolist()
     return PlanSnapshot(
         progress=progress,
         steps=steps,
@@ -234,8 +243,8 @@ def render_track(
     st.progress(
         min(float(summary["percent"]) / 100, 1.0),
         text=f"{int(summary['done_steps'])} of {int(summary['total_steps'])} steps done · "
-        f"{domain.format_hours(float(summary['done_hours']))} of "
-        f"{domain.format_hours(float(summary['planned_hours']))}",
+        f"{format_hours(float(summary['done_hours']))} of "
+        f"{format_hours(float(summary['planned_hours']))}",
     )
     if filters.narrows_steps:
         shown_in = st.container()
@@ -325,7 +334,7 @@ def _render_step(
         )
         st.caption(
             f"{STATUS_BADGES.get(step['status'], '')}"
-            f"About {domain.format_hours(step['hours'])} · "
+            f"About {format_hours(step['hours'])} · "
             f"builds {', '.join(layout.skill_names.get(step_id, []))} · "
             f"from {BASIS_LABELS[step['basis']]}"
         )
@@ -361,7 +370,7 @@ def _render_status(learner: Learner | None, step: dict[str, Any], read_only: boo
     sync_widget(status_key, step["status"])
     st.segmented_control(
         "Status",
-        domain.STATUSES,
+        STATUSES,
         format_func=lambda s: STATUS_LABELS[s],
         key=status_key,
         disabled=read_only,
@@ -440,7 +449,7 @@ def _render_links(learner: Learner | None, step: dict[str, Any], read_only: bool
             args=(step_id,),
         )
     for link in links:
-        url = domain.safe_link(link)
+        url = safe_link(link)
         if url is None:
             st.text(link)  # not http(s): shown, never made clickable
         else:
@@ -449,7 +458,7 @@ def _render_links(learner: Learner | None, step: dict[str, Any], read_only: bool
 
 def render_retired(snapshot: PlanSnapshot, *, show_notes: bool = True) -> None:
     """List progress on steps that are no longer in the plan, so no history silently vanishes."""
-    retired = domain.retired_progress(content().steps, snapshot.progress)
+    retired = retired_progress(content().steps, snapshot.progress)
     if retired.empty:
         return
     columns = ["item_id", "status", "completed_at", "note"] if show_notes else ["item_id", "status"]

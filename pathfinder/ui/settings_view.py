@@ -7,8 +7,9 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from pathfinder import domain, report, store, transfer
+from pathfinder import report, store, transfer
 from pathfinder.content import Content
+from pathfinder.domain.dates import today
 from pathfinder.ui.feedback import attempt
 from pathfinder.ui.resources import Learner
 
@@ -65,7 +66,7 @@ def report_builder(learner: Learner, c: Content) -> Callable[[], str]:
             latest_skill_ratings=store.latest_ratings(engine, profile_id, "skill"),
             owner_name=owner,
         )
-        return report.progress_report_html(c, data, domain.today())
+        return report.progress_report_html(c, data, today())
 
     return build
 

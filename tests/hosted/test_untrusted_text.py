@@ -14,8 +14,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from streamlit.testing.v1 import AppTest
 
-from pathfinder import domain, report, store
+from pathfinder import report, store
 from pathfinder.content import load_content
+from pathfinder.domain.plan import plan_table
+from pathfinder.exports import plan_csv
 from tests.hosted.conftest import ISSUER, signed_in
 
 PAYLOADS = [
@@ -205,8 +207,8 @@ def test_csv_export_neutralises_formula_cells(lead: str) -> None:
             "updated_at": [pd.Timestamp.now(tz="UTC")],
         }
     )
-    plan = domain.plan_table(c.steps, c.tracks, progress)
-    rows = list(csv.DictReader(io.StringIO(domain.plan_csv(plan))))
+    plan = plan_table(c.steps, c.tracks, progress)
+    rows = list(csv.DictReader(io.StringIO(plan_csv(plan))))
     note = next(row["note"] for row in rows if row["step_id"] == step)
     assert note == f'\'{lead}HYPERLINK("https://evil.example","x")'
     assert not any(
