@@ -9,19 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-# Every page's url_path, as registered below. The server needs them before any script
-# runs (a sign-in may return someone only to one of these), and the sign-in gate answers
-# on each of them; tests/hosted checks this list against the st.Page calls.
-PAGE_PATHS = (
-    "",
-    "plan",
-    "lifecycle",
-    "skills",
-    "case-studies",
-    "progress",
-    "interview",
-    "settings",
-)
+from pathfinder.ui.routes import PAGE_PATHS, ROUTES, streamlit_pages
 
 if __name__ != "__main__":
     from pathfinder.ui import server
@@ -35,11 +23,9 @@ if __name__ != "__main__":
 else:
     from collections.abc import Callable
 
-    from pathfinder.ui.access import gate_for
     from pathfinder.ui.deployment import refusal
     from pathfinder.ui.frame import page_frame
-    from pathfinder.ui.identity import trusted_header
-    from pathfinder.ui.resources import identity
+    from pathfinder.ui.visitor import resolve_visitor, serving
 
     st.set_page_config(
         page_title="Data PM Pathfinder",
@@ -48,37 +34,9 @@ else:
         initial_sidebar_state="auto",
     )
 
-    OVERVIEW = st.Page(
-        "pages/overview.py", title="Overview", icon=":material/home:", url_path="", default=True
-    )
-    PLAN = st.Page(
-        "pages/plan.py", title="Learning plan", icon=":material/checklist:", url_path="plan"
-    )
-    LIFECYCLE = st.Page(
-        "pages/lifecycle.py", title="Lifecycle", icon=":material/cycle:", url_path="lifecycle"
-    )
-    SKILLS = st.Page("pages/skills.py", title="Skills", icon=":material/radar:", url_path="skills")
-    CASE_STUDIES = st.Page(
-        "pages/case_studies.py",
-        title="Case studies",
-        icon=":material/article:",
-        url_path="case-studies",
-    )
-    PROGRESS = st.Page(
-        "pages/progress.py", title="Progress", icon=":material/trending_up:", url_path="progress"
-    )
-    INTERVIEW = st.Page(
-        "pages/interview.py",
-        title="The interview",
-        icon=":material/podcasts:",
-        url_path="interview",
-    )
-    SETTINGS = st.Page(
-        "pages/settings.py", title="Settings", icon=":material/settings:", url_path="settings"
-    )
-    PAGES = [OVERVIEW, PLAN, LIFECYCLE, SKILLS, CASE_STUDIES, PROGRESS, INTERVIEW, SETTINGS]
+    PAGES = streamlit_pages(ROUTES)
     # A share link opens what the owner shows a mentor; nothing there can change anything.
-    VIEWER_PAGES = [OVERVIEW, PLAN, SKILLS, CASE_STUDIES, PROGRESS]
+    VIEWER_PAGES = streamlit_pages(route for route in ROUTES if route.shown_to_viewers)
 
     def on_every_address(draw: Callable[[], None], title: str) -> None:
         """Serve `draw` as the only page, under every page's address (no "page not found")."""
@@ -94,17 +52,18 @@ else:
         on_every_address(refused, "Not available")
         refused()
         st.stop()
-    who = identity()
-    gate = gate_for(who, behind_proxy=trusted_header() is not None)
+    # Who this is, resolved once for the whole run; the page gets the same object.
+    who, gate = resolve_visitor()
     if gate is not None:
         # Anonymous visitors, unusable share links and visitors from the network in local
         # mode get the gate under every page's address, so a deep link shows it and stays
         # in the address bar for the sign-in to return to; no page script (and so no
         # progress) runs.
         on_every_address(gate, "Welcome")
-        page_frame(who)
+        page_frame(who.identity)
         gate()
     else:
-        page = st.navigation(VIEWER_PAGES if who.read_only else PAGES)
-        page_frame(who)
-        page.run()
+        page = st.navigation(VIEWER_PAGES if who.viewer else PAGES)
+        page_frame(who.identity)
+        with serving(who):
+            page.run()

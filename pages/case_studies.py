@@ -14,12 +14,13 @@ from pathfinder.ui.case_study_view import (
     render_share_toggle,
     select_draft,
 )
-from pathfinder.ui.resources import content, learner
+from pathfinder.ui.resources import content
+from pathfinder.ui.visitor import visitor
 
 st.title("Case studies")
 c = content()
-me = learner()
-viewer = me is not None and me.read_only
+me = visitor()
+viewer = me.viewer
 if viewer:
     st.caption("The case studies the owner chose to share.")
 else:

@@ -7,11 +7,12 @@ import streamlit as st
 from pathfinder.domain.dates import format_date
 from pathfinder.domain.glossary import search_glossary
 from pathfinder.exports import interview_script
-from pathfinder.ui.resources import content, content_charts, learner
+from pathfinder.ui.resources import content, content_charts
+from pathfinder.ui.visitor import visitor
 from pathfinder.ui.widgets import chart, cite, records
 
-me = learner()  # the gate: anonymous visitors and unusable share links stop here
-if me is not None and me.read_only:
+me = visitor()  # the gate: anonymous visitors and unusable share links stop here
+if me.viewer:
     # Not in a share-link viewer's menu; this guards the page itself.
     st.info("This page is not part of the shared view.", icon=":material/lock:")
     st.stop()

@@ -7,18 +7,19 @@ import streamlit as st
 from pathfinder import charts
 from pathfinder.domain.skills import RATING_SCALE, phase_confidence
 from pathfinder.ui import actions, data
-from pathfinder.ui.resources import content, content_charts, learner
+from pathfinder.ui.resources import content, content_charts
 from pathfinder.ui.state import saving, sync_widget
+from pathfinder.ui.visitor import visitor
 from pathfinder.ui.widgets import bullet_list, chart, cite, records
 
 st.title("The product lifecycle")
 c = content()
-me = learner()
-if me is not None and me.read_only:
+me = visitor()
+if me.viewer:
     # Not in a share-link viewer's menu; this guards the page itself.
     st.info("This page is not part of the shared view.", icon=":material/lock:")
     st.stop()
-read_only = me is None
+read_only = not me.can_edit
 st.caption(
     "How the guest describes product work, phase by phase. Phases marked as designer phases "
     "are ones a product designer already takes part in: the transferable part."

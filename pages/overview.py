@@ -16,12 +16,13 @@ from pathfinder.domain.plan import (
     track_progress,
 )
 from pathfinder.ui import data
-from pathfinder.ui.resources import content, learner
+from pathfinder.ui.resources import content
+from pathfinder.ui.visitor import visitor
 from pathfinder.ui.widgets import chart, citation_links, records
 
 st.title("Your path to data product management")
 c = content()
-me = learner()
+me = visitor()
 day = today()
 plan = plan_table(c.steps, c.tracks, data.progress(me))
 overall = plan_progress(plan)
@@ -55,7 +56,7 @@ if pace.status == "behind":
     st.warning(pace.sentence, icon=":material/schedule:")
 elif pace.status in ("no-target", "no-pace"):
     st.info(pace.sentence, icon=":material/flag:")
-    if me is not None and not me.read_only:
+    if me.can_edit:
         st.page_link("pages/settings.py", label="Set your target", icon=":material/settings:")
 else:
     st.success(pace.sentence, icon=":material/check_circle:")

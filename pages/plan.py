@@ -12,12 +12,13 @@ from pathfinder.ui.plan_view import (
     render_retired,
     render_track,
 )
-from pathfinder.ui.resources import content, learner
+from pathfinder.ui.resources import content
+from pathfinder.ui.visitor import visitor
 from pathfinder.ui.widgets import cite, records
 
 st.title("Learning plan")
 c = content()
-me = learner()
+me = visitor()
 st.caption(
     "Tick a step when it is done; it is saved at once. The track of your next step is "
     "open; open any other to see its steps. Open a step to mark it in progress or skipped, "
@@ -47,7 +48,7 @@ for track_id in filters.tracks or list(c.tracks["id"]):
         filters=filters,
         open_at_start=track_id == focus,
     )
-render_retired(snapshot, show_notes=me is not None and not me.read_only)
+render_retired(snapshot, show_notes=me.can_edit)
 snapshot.fresh = False  # later fragment reruns read the store again
 
 render_reset_all(me)

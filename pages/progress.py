@@ -11,12 +11,13 @@ from pathfinder.domain.pace import burnup
 from pathfinder.domain.plan import hours_by_track, plan_table
 from pathfinder.domain.skills import rating_trend
 from pathfinder.ui import data
-from pathfinder.ui.resources import content, learner
+from pathfinder.ui.resources import content
+from pathfinder.ui.visitor import visitor
 from pathfinder.ui.widgets import chart
 
 st.title("Progress")
 c = content()
-me = learner()
+me = visitor()
 day = today()
 
 # Lazy tabs: only the open tab's chart is computed and drawn on a rerun, and the open

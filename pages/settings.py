@@ -10,7 +10,7 @@ from pathfinder.domain.plan import plan_table
 from pathfinder.exports import plan_csv
 from pathfinder.store.ratings import MAX_HOURS_PER_WEEK
 from pathfinder.ui import actions, data
-from pathfinder.ui.resources import content, learner
+from pathfinder.ui.resources import content
 from pathfinder.ui.settings_view import (
     RESET_WORD,
     case_studies_builder,
@@ -21,15 +21,16 @@ from pathfinder.ui.settings_view import (
 )
 from pathfinder.ui.sharing_view import render_share_links
 from pathfinder.ui.state import saving, typed_default
+from pathfinder.ui.visitor import visitor
 
 st.title("Settings")
 c = content()
-me = learner()
-if me is not None and me.read_only:
+me = visitor()
+if me.viewer:
     # Not in a viewer's menu either; this guards the page itself.
     st.info("Settings belong to the owner of this progress.", icon=":material/lock:")
     st.stop()
-read_only = me is None
+read_only = not me.can_edit
 
 st.subheader("Your target")
 target = data.target(me)
@@ -60,11 +61,11 @@ st.write("Keep a copy of your progress, or move it to another computer or deploy
 left, right = st.columns(2)
 left.download_button(
     "Progress (JSON)",
-    export_json(me) if me else b"",
+    export_json(me) if me.has_data else b"",
     file_name="pathfinder-progress.json",
     mime="application/json",
     icon=":material/download:",
-    disabled=me is None,
+    disabled=not me.has_data,
     on_click="ignore",
 )
 right.download_button(
@@ -76,7 +77,7 @@ right.download_button(
     on_click="ignore",
 )
 
-if me is not None:
+if me.has_data:
     st.subheader("Share without hosting")
     st.write(
         "A one-file progress report with its charts, which opens offline in any browser, and "

@@ -14,16 +14,17 @@ from pathfinder.domain.skills import (
     skill_gaps,
 )
 from pathfinder.ui import actions, data
-from pathfinder.ui.resources import content, learner
+from pathfinder.ui.resources import content
 from pathfinder.ui.state import saving, sync_widget
+from pathfinder.ui.visitor import visitor
 from pathfinder.ui.widgets import chart, cite, records
 
 LEVEL_LABELS = {"required": "Required", "helpful": "Helpful", "optional": "Optional"}
 
 st.title("Skills")
 c = content()
-me = learner()
-read_only = me is None or me.read_only
+me = visitor()
+read_only = not me.can_edit
 ratings = data.latest_ratings(me, "skill")
 
 gaps_tab, rate_tab, history_tab = st.tabs(

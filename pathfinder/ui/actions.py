@@ -16,7 +16,6 @@ import streamlit as st
 
 from pathfinder import store
 from pathfinder.ui.feedback import attempt, clear_conflict, conflict
-from pathfinder.ui.resources import Learner
 from pathfinder.ui.state import (
     UNKNOWN,
     chosen,
@@ -26,6 +25,7 @@ from pathfinder.ui.state import (
     shown,
     values,
 )
+from pathfinder.ui.visitor import Visitor
 
 
 def done_key(step_id: str) -> str:
@@ -58,7 +58,7 @@ def note_version_key(step_id: str) -> str:
     return f"note-version-{step_id}"
 
 
-def toggle_done(learner: Learner, step_id: str) -> None:
+def toggle_done(learner: Visitor, step_id: str) -> None:
     """Save a tick as done and an untick as not started, if the person changed the box."""
     key = done_key(step_id)
     ticked = chosen(key)
@@ -69,7 +69,7 @@ def toggle_done(learner: Learner, step_id: str) -> None:
         set_shown(key, bool(ticked))
 
 
-def change_status(learner: Learner, step_id: str) -> None:
+def change_status(learner: Visitor, step_id: str) -> None:
     """Save the status picked in a step's status control, if the person picked another."""
     key = status_key(step_id)
     picked = chosen(key)
@@ -79,7 +79,7 @@ def change_status(learner: Learner, step_id: str) -> None:
         set_shown(key, picked)
 
 
-def mark_steps(learner: Learner, step_ids: Sequence[str], status: str, saved: str) -> None:
+def mark_steps(learner: Visitor, step_ids: Sequence[str], status: str, saved: str) -> None:
     """Give every step in `step_ids` the same status in one transaction."""
     attempt(
         lambda: store.set_statuses(learner.engine, learner.profile_id, list(step_ids), status),
@@ -87,7 +87,7 @@ def mark_steps(learner: Learner, step_ids: Sequence[str], status: str, saved: st
     )
 
 
-def save_note(learner: Learner, step_id: str) -> None:
+def save_note(learner: Visitor, step_id: str) -> None:
     """Save a step's note if the person changed it, unless it changed elsewhere meanwhile."""
     key = note_key(step_id)
     text = chosen(key)
@@ -96,7 +96,7 @@ def save_note(learner: Learner, step_id: str) -> None:
     _save_note_text(learner, step_id, str(text))
 
 
-def overwrite_note(learner: Learner, step_id: str, current_version: int) -> None:
+def overwrite_note(learner: Visitor, step_id: str, current_version: int) -> None:
     """Keep the learner's text over the one saved elsewhere."""
     text = st.session_state.get(note_key(step_id))
     if isinstance(text, str):
@@ -104,7 +104,7 @@ def overwrite_note(learner: Learner, step_id: str, current_version: int) -> None
         _save_note_text(learner, step_id, text)
 
 
-def _save_note_text(learner: Learner, step_id: str, text: str) -> None:
+def _save_note_text(learner: Visitor, step_id: str, text: str) -> None:
     key = note_key(step_id)
     version = int(shown(note_version_key(step_id)) or 0)
     saved: list[int] = []
@@ -143,7 +143,7 @@ def links_from_text(text: str) -> list[str]:
     return [_with_scheme(line.strip()) for line in text.splitlines() if line.strip()]
 
 
-def save_links(learner: Learner, step_id: str) -> None:
+def save_links(learner: Visitor, step_id: str) -> None:
     """Save a step's personal links, one per line, if the person changed them.
 
     Refused (both lists shown) when another tab saved other links since this page showed
@@ -159,7 +159,7 @@ def save_links(learner: Learner, step_id: str) -> None:
     _save_links_text(learner, step_id, str(text), links_from_text(str(shown(key))))
 
 
-def overwrite_links(learner: Learner, step_id: str) -> None:
+def overwrite_links(learner: Visitor, step_id: str) -> None:
     """Keep the learner's links over the ones saved elsewhere."""
     text = st.session_state.get(links_key(step_id))
     if isinstance(text, str):
@@ -173,7 +173,7 @@ def take_other_links(step_id: str) -> None:
     mark_saved(key)
 
 
-def _save_links_text(learner: Learner, step_id: str, text: str, expected: list[str] | None) -> None:
+def _save_links_text(learner: Visitor, step_id: str, text: str, expected: list[str] | None) -> None:
     key = links_key(step_id)
     links = links_from_text(text)
     ok = attempt(
@@ -190,7 +190,7 @@ def _save_links_text(learner: Learner, step_id: str, text: str, expected: list[s
         mark_unsaved(key)
 
 
-def rate(learner: Learner, kind: str, subject_id: str) -> None:
+def rate(learner: Visitor, kind: str, subject_id: str) -> None:
     """Save a new self-rating (1-5) for a skill or a lifecycle phase, if the person picked one."""
     key = rating_key(kind, subject_id)
     level = chosen(key)
@@ -205,7 +205,7 @@ def rate(learner: Learner, kind: str, subject_id: str) -> None:
 TARGET_KEYS = ("target-date", "target-hours")
 
 
-def save_target(learner: Learner) -> None:
+def save_target(learner: Visitor) -> None:
     """Save the learner's target date and weekly hours, if the person changed either."""
     if all(chosen(key) is UNKNOWN for key in TARGET_KEYS):
         for key in TARGET_KEYS:

@@ -13,7 +13,6 @@ from pathfinder.content import Content
 from pathfinder.domain.case_study import case_study_completeness
 from pathfinder.transfer import MAX_SECTION_LENGTH, MAX_TITLE_LENGTH
 from pathfinder.ui.feedback import attempt, clear_conflict, conflict
-from pathfinder.ui.resources import Learner
 from pathfinder.ui.state import (
     UNKNOWN,
     chosen,
@@ -29,6 +28,7 @@ from pathfinder.ui.state import (
     typed_default,
     values,
 )
+from pathfinder.ui.visitor import Visitor
 from pathfinder.ui.widgets import cite, records
 
 STATUS_LABELS = {"draft": "Draft", "ready": "Ready to publish", "published": "Published"}
@@ -40,9 +40,9 @@ def _field_key(draft_id: int, field: str) -> str:
     return f"cs-{draft_id}-{field}"
 
 
-def render_new_draft_buttons(learner: Learner | None, c: Content) -> None:
+def render_new_draft_buttons(learner: Visitor, c: Content) -> None:
     """Offer a blank draft and one pre-filled with the guest's COVID-19 example."""
-    if learner is None or learner.read_only:
+    if not learner.can_edit:
         return
     left, right = st.columns(2)
     drawing = drawing_id()
@@ -65,7 +65,7 @@ def render_new_draft_buttons(learner: Learner | None, c: Content) -> None:
     )
 
 
-def _create(learner: Learner, title: str, sections: dict[str, str], drawing: str) -> None:
+def _create(learner: Visitor, title: str, sections: dict[str, str], drawing: str) -> None:
     if not first_press("case-study-create", drawing):
         return  # the second press of a double click: one draft was asked for
     created: list[int] = []
@@ -117,7 +117,7 @@ def select_draft(drafts: pd.DataFrame) -> dict[str, Any] | None:
     return by_id[selected]
 
 
-def _save(learner: Learner, draft_id: int, c: Content, field: str, *, force: bool = False) -> None:
+def _save(learner: Visitor, draft_id: int, c: Content, field: str, *, force: bool = False) -> None:
     """Save the whole draft after the person changed one field, unless it changed elsewhere.
 
     `force` saves what the editor holds even when the field is unchanged (the learner chose
@@ -171,10 +171,10 @@ def _take_theirs(draft_id: int, keys: list[str]) -> None:
         mark_saved(key)
 
 
-def render_draft_editor(learner: Learner | None, c: Content, draft: dict[str, Any]) -> None:
+def render_draft_editor(learner: Visitor, c: Content, draft: dict[str, Any]) -> None:
     """Draw the template sections of one draft; every field saves when you leave it."""
     draft_id = int(draft["id"])
-    read_only = learner is None or learner.read_only
+    read_only = not learner.can_edit
     sections: dict[str, str] = draft["sections"] or {}
     completeness = case_study_completeness(c.case_study_sections, sections)
     st.progress(completeness, text=f"{round(completeness * 100)}% of the template filled in")
@@ -231,7 +231,7 @@ def render_draft_editor(learner: Learner | None, c: Content, draft: dict[str, An
             if theirs != st.session_state.get(key, ""):
                 st.warning("Saved elsewhere for this section:")
                 st.text(theirs or "(empty)")
-    if clash is not None and learner is not None:
+    if clash is not None:
         st.error("This draft was changed elsewhere. Keep your text, or take the saved version.")
         keep, take = st.columns(2)
         if keep.button("Keep my text", key=f"cs-keep-{draft_id}"):
@@ -244,7 +244,7 @@ def render_draft_editor(learner: Learner | None, c: Content, draft: dict[str, An
             on_click=_take_theirs,
             args=(draft_id, keys),
         )
-    if not read_only and learner is not None:
+    if not read_only:
         with st.expander("Delete this draft", icon=":material/delete:"):
             if st.button("Delete draft", key=f"cs-delete-{draft_id}", type="primary") and attempt(
                 lambda: store.delete_case_study(learner.engine, learner.profile_id, draft_id),
@@ -267,7 +267,7 @@ def render_publishing(c: Content) -> None:
         cite(c.episode, item["sources"])
 
 
-def _set_shared(learner: Learner, draft_id: int) -> None:
+def _set_shared(learner: Visitor, draft_id: int) -> None:
     key = _field_key(draft_id, "shared")
     picked = chosen(key)
     if picked is UNKNOWN:
@@ -280,9 +280,9 @@ def _set_shared(learner: Learner, draft_id: int) -> None:
         set_shown(key, shared)
 
 
-def render_share_toggle(learner: Learner | None, draft: dict[str, Any]) -> None:
+def render_share_toggle(learner: Visitor, draft: dict[str, Any]) -> None:
     """Let the owner choose whether this draft is shown through their share links."""
-    if learner is None or learner.read_only:
+    if not learner.can_edit:
         return
     draft_id = int(draft["id"])
     key = _field_key(draft_id, "shared")

@@ -14,16 +14,14 @@ import pandas as pd
 from pathfinder import store
 from pathfinder.domain.plan import PROGRESS_COLUMNS
 from pathfinder.ui.feedback import store_problem
-from pathfinder.ui.resources import Learner
+from pathfinder.ui.visitor import Visitor
 
 T = TypeVar("T")
 _CASE_STUDY_FIELDS = ["id", "title", "status", "version", "shared", "updated_at", "sections"]
 
 
-def read(learner: Learner | None, reader: Callable[[Learner], T], fallback: T) -> T:
+def read(learner: Visitor, reader: Callable[[Visitor], T], fallback: T) -> T:
     """Return `reader(learner)`, or `fallback` with one banner when the store is unavailable."""
-    if learner is None:
-        return fallback
     try:
         return reader(learner)
     except store.StoreUnavailable as error:
@@ -34,7 +32,7 @@ def read(learner: Learner | None, reader: Callable[[Learner], T], fallback: T) -
         return fallback
 
 
-def progress(learner: Learner | None) -> pd.DataFrame:
+def progress(learner: Visitor) -> pd.DataFrame:
     """Return the learner's plan-item progress (an empty frame when unknown)."""
     return read(
         learner,
@@ -43,14 +41,14 @@ def progress(learner: Learner | None) -> pd.DataFrame:
     )
 
 
-def target(learner: Learner | None) -> store.Target:
+def target(learner: Visitor) -> store.Target:
     """Return the learner's target (empty when unknown)."""
     return read(
         learner, lambda who: store.get_target(who.engine, who.profile_id), store.Target(None, None)
     )
 
 
-def latest_ratings(learner: Learner | None, kind: str) -> pd.DataFrame:
+def latest_ratings(learner: Visitor, kind: str) -> pd.DataFrame:
     """Return the learner's latest self-rating per skill or phase."""
     return read(
         learner,
@@ -59,7 +57,7 @@ def latest_ratings(learner: Learner | None, kind: str) -> pd.DataFrame:
     )
 
 
-def rating_history(learner: Learner | None, kind: str) -> pd.DataFrame:
+def rating_history(learner: Visitor, kind: str) -> pd.DataFrame:
     """Return every self-rating the learner gave for skills or phases."""
     return read(
         learner,
@@ -68,7 +66,7 @@ def rating_history(learner: Learner | None, kind: str) -> pd.DataFrame:
     )
 
 
-def activity_per_day(learner: Learner | None) -> pd.DataFrame:
+def activity_per_day(learner: Visitor) -> pd.DataFrame:
     """Return the number of changes the learner made per day."""
     return read(
         learner,
@@ -77,7 +75,7 @@ def activity_per_day(learner: Learner | None) -> pd.DataFrame:
     )
 
 
-def case_studies(learner: Learner | None) -> pd.DataFrame:
+def case_studies(learner: Visitor) -> pd.DataFrame:
     """Return the learner's case-study drafts."""
     return read(
         learner,
@@ -86,7 +84,7 @@ def case_studies(learner: Learner | None) -> pd.DataFrame:
     )
 
 
-def shared_case_studies(learner: Learner | None) -> pd.DataFrame:
+def shared_case_studies(learner: Visitor) -> pd.DataFrame:
     """Return only the case studies the owner chose to show through share links."""
     return read(
         learner,
@@ -95,14 +93,14 @@ def shared_case_studies(learner: Learner | None) -> pd.DataFrame:
     )
 
 
-def visible_case_studies(learner: Learner | None) -> pd.DataFrame:
+def visible_case_studies(learner: Visitor) -> pd.DataFrame:
     """Return the owner's drafts, or for a share-link viewer only the shared ones."""
-    if learner is not None and learner.read_only:
+    if learner.viewer:
         return shared_case_studies(learner)
     return case_studies(learner)
 
 
-def share_links(learner: Learner | None) -> pd.DataFrame:
+def share_links(learner: Visitor) -> pd.DataFrame:
     """Return the learner's share links (never their tokens)."""
     return read(
         learner,

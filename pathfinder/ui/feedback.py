@@ -31,7 +31,7 @@ def attempt(action: Callable[[], Any], *, saved: str | None = None, conflict_key
     Callbacks run before the page script, so anything they drew would land above the
     page (and inside a fragment's callback Streamlit does not support drawing at all);
     queued messages, the "saved" toast included, are drawn by `show_pending()` (from
-    `learner()` before any read, and from a plan track's fragment).
+    `resolve_visitor` before any read, and from a plan track's fragment).
     A conflict is also kept under `conflict_key` so the page can show both texts.
     """
     try:

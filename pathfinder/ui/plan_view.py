@@ -22,7 +22,7 @@ from pathfinder.exports import safe_link
 from pathfinder.transfer import MAX_NOTE_LENGTH
 from pathfinder.ui import actions, data
 from pathfinder.ui.feedback import attempt, conflict, show_pending
-from pathfinder.ui.resources import Learner, content
+from pathfinder.ui.resources import content
 from pathfinder.ui.state import (
     is_unsaved,
     save_changes,
@@ -31,6 +31,7 @@ from pathfinder.ui.state import (
     sync_widget,
     typed_default,
 )
+from pathfinder.ui.visitor import Visitor
 from pathfinder.ui.widgets import citation_links, plain_markdown, records, without_missing
 
 STATUS_LABELS = {
@@ -181,7 +182,7 @@ class PlanSnapshot:
     fresh: bool = True
 
 
-def plan_snapshot(learner: Learner | None) -> PlanSnapshot:
+def plan_snapshot(learner: Visitor) -> PlanSnapshot:
     """Read the learner's progress once and lay it out per track."""
     c = content()
     progress = data.progress(learner)
@@ -213,7 +214,7 @@ def focus_track(snapshot: PlanSnapshot) -> str | None:
 
 @st.fragment
 def render_track(
-    learner: Learner | None,
+    learner: Visitor,
     track_id: str,
     snapshot: PlanSnapshot,
     *,
@@ -227,9 +228,9 @@ def render_track(
     filter on, every track shows its matching steps at once.
     """
     # A tick inside this fragment reruns only the fragment, not the page: its change is
-    # saved here (a full run saved it in learner() already), and the messages saving left
+    # saved here (a full run saved it in resolve_visitor already), and the messages saving left
     # are drawn next to the step that changed.
-    if not snapshot.fresh and learner is not None and not learner.read_only:
+    if not snapshot.fresh and learner.can_edit:
         save_changes(learner)
     show_pending()
     if not snapshot.fresh:
@@ -264,7 +265,7 @@ def render_track(
 
 
 def _render_track_steps(
-    learner: Learner | None,
+    learner: Visitor,
     c: Content,
     layout: PlanLayout,
     track_id: str,
@@ -273,7 +274,7 @@ def _render_track_steps(
 ) -> None:
     building = layout.skill_steps.get(filters.skill, set()) if filters.skill else None
     shown = [step for step in track_steps if filters.shows(step, building)]
-    if learner is not None and not learner.read_only and shown:
+    if learner.can_edit and shown:
         _render_track_menu(learner, track_id, shown, narrowed=filters.narrows_steps)
     for step in shown:
         _render_step(learner, c, layout, step)
@@ -282,7 +283,7 @@ def _render_track_steps(
 
 
 def _render_track_menu(
-    learner: Learner, track_id: str, shown: list[dict[str, Any]], *, narrowed: bool
+    learner: Visitor, track_id: str, shown: list[dict[str, Any]], *, narrowed: bool
 ) -> None:
     """Offer the bulk actions for the steps on screen: a filter narrows them, skips stay."""
     # Lazy: the bulk buttons are only built when the menu is opened.
@@ -318,11 +319,9 @@ def _render_track_menu(
     )
 
 
-def _render_step(
-    learner: Learner | None, c: Content, layout: PlanLayout, step: dict[str, Any]
-) -> None:
+def _render_step(learner: Visitor, c: Content, layout: PlanLayout, step: dict[str, Any]) -> None:
     step_id = step["id"]
-    read_only = learner is None or learner.read_only
+    read_only = not learner.can_edit
     with st.container(border=True, key=f"step-{step_id}"):
         done_key = actions.done_key(step_id)
         sync_widget(done_key, step["status"] == "done")
@@ -364,7 +363,7 @@ def _render_step(
                 _render_links(learner, step, read_only)
 
 
-def _render_status(learner: Learner | None, step: dict[str, Any], read_only: bool) -> None:
+def _render_status(learner: Visitor, step: dict[str, Any], read_only: bool) -> None:
     step_id = step["id"]
     status_key = actions.status_key(step_id)
     sync_widget(status_key, step["status"])
@@ -379,7 +378,7 @@ def _render_status(learner: Learner | None, step: dict[str, Any], read_only: boo
     )
 
 
-def _render_note(learner: Learner | None, step: dict[str, Any], read_only: bool) -> None:
+def _render_note(learner: Visitor, step: dict[str, Any], read_only: bool) -> None:
     step_id = step["id"]
     key = actions.note_key(step_id)
     stored = step["note"] if isinstance(step["note"], str) else ""
@@ -399,7 +398,7 @@ def _render_note(learner: Learner | None, step: dict[str, Any], read_only: bool)
         help="Saved as you type, a moment after you pause, and when you leave the box.",
     )
     clash = conflict(key)
-    if clash is not None and learner is not None:
+    if clash is not None:
         st.warning("This note was changed elsewhere. The version saved there:")
         st.text(clash.current_text)
         keep, take = st.columns(2)
@@ -419,7 +418,7 @@ def _render_note(learner: Learner | None, step: dict[str, Any], read_only: bool)
         st.caption(":material/cloud_off: Not saved yet: your text is kept here until it can be.")
 
 
-def _render_links(learner: Learner | None, step: dict[str, Any], read_only: bool) -> None:
+def _render_links(learner: Visitor, step: dict[str, Any], read_only: bool) -> None:
     step_id = step["id"]
     key = actions.links_key(step_id)
     links = step["links"] if isinstance(step["links"], list) else []
@@ -432,7 +431,7 @@ def _render_links(learner: Learner | None, step: dict[str, Any], read_only: bool
         height=68,
     )
     clash = conflict(key)
-    if clash is not None and learner is not None:
+    if clash is not None:
         st.warning("These links were changed elsewhere. The links saved there:")
         st.text(clash.current_text or "(none)")
         keep, take = st.columns(2)
@@ -474,9 +473,9 @@ def render_retired(snapshot: PlanSnapshot, *, show_notes: bool = True) -> None:
         )
 
 
-def render_reset_all(learner: Learner | None) -> None:
+def render_reset_all(learner: Visitor) -> None:
     """Offer to reset the whole plan, behind a typed confirmation."""
-    if learner is None or learner.read_only:
+    if not learner.can_edit:
         return
     # Lazy: the confirmation box and button are only built once the expander is opened.
     panel = st.expander(

@@ -11,12 +11,12 @@ from pathfinder import report, store, transfer
 from pathfinder.content import Content
 from pathfinder.domain.dates import today
 from pathfinder.ui.feedback import attempt
-from pathfinder.ui.resources import Learner
+from pathfinder.ui.visitor import Visitor
 
 RESET_WORD = "RESET"
 
 
-def export_json(learner: Learner) -> bytes:
+def export_json(learner: Visitor) -> bytes:
     """Return the learner's progress as the versioned JSON export."""
     try:
         document = store.export_profile(learner.engine, learner.profile_id)
@@ -26,7 +26,7 @@ def export_json(learner: Learner) -> bytes:
     return json.dumps(document, indent=2, ensure_ascii=False).encode("utf-8")
 
 
-def import_progress(learner: Learner, c: Content, raw: bytes) -> None:
+def import_progress(learner: Visitor, c: Content, raw: bytes) -> None:
     """Validate an uploaded export and, only if all of it is valid, replace the progress."""
     try:
         document = transfer.parse_import(
@@ -42,7 +42,7 @@ def import_progress(learner: Learner, c: Content, raw: bytes) -> None:
         st.success("Imported. Your progress now matches the file.")
 
 
-def reset_everything(learner: Learner) -> None:
+def reset_everything(learner: Visitor) -> None:
     """Clear all of the learner's progress (the activity log keeps the record)."""
     if attempt(
         lambda: store.reset_all(learner.engine, learner.profile_id), saved="Everything was reset"
@@ -50,10 +50,10 @@ def reset_everything(learner: Learner) -> None:
         st.rerun()
 
 
-def report_builder(learner: Learner, c: Content) -> Callable[[], str]:
+def report_builder(learner: Visitor, c: Content) -> Callable[[], str]:
     """Return a function that builds the HTML progress report when the download is clicked."""
     engine, profile_id = learner.engine, learner.profile_id
-    owner = learner.identity.display_name if learner.identity is not None else None
+    owner = learner.identity.display_name
 
     def build() -> str:
         # Runs only when the button is clicked: the report inlines plotly.js (~4.5 MB),
@@ -71,7 +71,7 @@ def report_builder(learner: Learner, c: Content) -> Callable[[], str]:
     return build
 
 
-def case_studies_builder(learner: Learner, c: Content) -> Callable[[], str]:
+def case_studies_builder(learner: Visitor, c: Content) -> Callable[[], str]:
     """Return a function that builds every case study as one Markdown file when clicked."""
     engine, profile_id = learner.engine, learner.profile_id
     return lambda: report.case_studies_markdown(c, store.list_case_studies(engine, profile_id))

@@ -15,8 +15,8 @@ from pathfinder.store.share_links import MAX_LABEL
 from pathfinder.ui import data
 from pathfinder.ui.feedback import attempt
 from pathfinder.ui.identity import SHARE_PARAM
-from pathfinder.ui.resources import Learner
 from pathfinder.ui.state import drawing_id, first_press
+from pathfinder.ui.visitor import Visitor
 from pathfinder.ui.widgets import plain_markdown, records
 
 EXPIRY_CHOICES = {"never": None, "1 day": 1, "7 days": 7, "30 days": 30, "90 days": 90}
@@ -48,7 +48,7 @@ def network_base_url() -> str | None:
     return None if address is None else app_base_url(address)
 
 
-def _create(learner: Learner, drawing: str) -> None:
+def _create(learner: Visitor, drawing: str) -> None:
     if not first_press("share-create", drawing):
         return  # the second press of a double click: one link was asked for
     label = str(st.session_state.get("share-label") or "").strip()
@@ -67,7 +67,7 @@ def _create(learner: Learner, drawing: str) -> None:
         st.session_state[_NEW_LINK] = made[0]
 
 
-def _revoke(learner: Learner, link_id: int) -> None:
+def _revoke(learner: Visitor, link_id: int) -> None:
     attempt(
         lambda: store.revoke_share_link(learner.engine, learner.profile_id, link_id),
         saved="Link revoked: it stopped working at once",
@@ -80,7 +80,7 @@ def _when(value: Any) -> str:
     return str(pd.Timestamp(value).strftime("%Y-%m-%d %H:%M UTC"))
 
 
-def render_share_links(learner: Learner) -> None:
+def render_share_links(learner: Visitor) -> None:
     """Let the owner create, see and revoke read-only links to their progress."""
     st.subheader("Share links")
     st.write(

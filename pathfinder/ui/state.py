@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import Any, Final, TypeVar
+from typing import Any, Final, Protocol, TypeVar
 
 import streamlit as st
 
@@ -39,6 +39,16 @@ _PRESSES = "_pathfinder_presses"  # action key -> the drawing whose press was ac
 # A saver gets the learner of the run and its own arguments, reads its widget's value
 # and makes one store write.
 Saver = Callable[..., None]
+
+
+class Editor(Protocol):
+    """Whoever a run is for (`pathfinder.ui.visitor.Visitor`), as far as saving needs."""
+
+    @property
+    def can_edit(self) -> bool:
+        """Return whether this visitor may change anything in this run."""
+
+
 UNKNOWN: Final = object()  # no value was shown for this widget in this session
 
 
@@ -107,9 +117,9 @@ def track(key: str, saver: Saver, learner: Any, *args: Any) -> dict[str, Any]:
     return {"on_change": saver, "args": (learner, *args)}
 
 
-def saving(learner: Any, key: str, saver: Saver, *args: Any) -> dict[str, Any]:
+def saving(learner: Editor, key: str, saver: Saver, *args: Any) -> dict[str, Any]:
     """Return the keywords that make widget `key` save through `saver`; none for a viewer."""
-    if learner is None or getattr(learner, "read_only", True):
+    if not learner.can_edit:
         return {}
     return track(key, saver, learner, *args)
 

@@ -8,7 +8,6 @@ runs the real thing in Chromium.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 import pytest
@@ -20,9 +19,9 @@ from starlette.testclient import TestClient
 from streamlit.testing.v1 import AppTest
 from streamlit.web.server.starlette.starlette_server_config import USER_COOKIE_NAME
 
-from dashboard import PAGE_PATHS
 from pathfinder.ui import server
 from pathfinder.ui.access import DENIED_MESSAGE, FAILED_MESSAGE, SIGNED_OUT_MESSAGE
+from pathfinder.ui.routes import PAGE_PATHS, ROUTES
 from tests.hosted.conftest import ANONYMOUS, DASHBOARD
 
 PROVIDER = "https://idp.example/authorize"
@@ -83,10 +82,10 @@ def come_back(client: TestClient, query: str) -> str:
 
 
 def test_the_page_list_is_every_registered_page() -> None:
-    """PAGE_PATHS holds exactly the url_path of every st.Page dashboard.py registers."""
-    registered = re.findall(r'url_path="([^"]*)"', DASHBOARD.read_text("utf-8"))
-    assert sorted(registered) == sorted(PAGE_PATHS)
+    """The server answers on every page's address, each one distinct, the home page ""."""
+    assert tuple(route.url_path for route in ROUTES) == PAGE_PATHS
     assert len(set(PAGE_PATHS)) == len(PAGE_PATHS)
+    assert "" in PAGE_PATHS
 
 
 def test_the_identity_cookie_name_is_streamlits() -> None:
