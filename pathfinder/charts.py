@@ -45,7 +45,6 @@ SERIES_COLOURS: Final = tuple(c for c in OKABE_ITO if c != "#F0E442")
 
 ORANGE: Final = OKABE_ITO[0]
 SKY_BLUE: Final = OKABE_ITO[1]
-GREEN: Final = OKABE_ITO[2]
 BLUE: Final = OKABE_ITO[4]
 VERMILLION: Final = OKABE_ITO[5]
 GREY: Final = OKABE_ITO[7]

@@ -42,7 +42,7 @@ def _page_scripts_html() -> str:
 
 
 def page_frame(who: Identity | None = None) -> None:
-    """Draw the sidebar (messages left by the last interaction are drawn by `visitor.resolve_visitor`)."""
+    """Draw the sidebar (the last interaction's messages are drawn by `resolve_visitor`)."""
     _rerun_after_reconnect()
     with st.sidebar:
         # Keeps what is being typed through page moves, reloads and closing the tab, and

@@ -58,11 +58,6 @@ class Identity:
         """Return whether this identity may only look (a share-link viewer)."""
         return self.kind == "share"
 
-    @property
-    def sees_data(self) -> bool:
-        """Return whether this identity is shown a learner's progress at all."""
-        return self.kind in {"local", "oidc", "header", "share"}
-
 
 def auth_configured() -> bool:
     """Return whether OpenID Connect sign-in (`[auth]` in secrets) is configured."""

@@ -47,14 +47,6 @@ def bullet_list(items: Iterable[str]) -> None:
     st.markdown("\n".join(f"- {item}" for item in items))
 
 
-def empty_note(frame: pd.DataFrame, message: str) -> bool:
-    """Show `message` and return True when `frame` has no rows."""
-    if frame.empty:
-        st.info(message)
-        return True
-    return False
-
-
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Return the rows of `frame` as dicts keyed by column name, for laying out widgets.
 
