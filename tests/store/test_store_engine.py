@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -183,12 +181,3 @@ def test_foreign_keys_are_enforced(sqlite_engine: Engine) -> None:
                 "VALUES (999, 'x', '2025-01-01 00:00:00')"
             )
         )
-
-
-def test_the_store_never_imports_streamlit() -> None:
-    """The storage and transfer layers work without Streamlit (only pathfinder.ui imports it)."""
-    code = (
-        "import sys, pathfinder.store, pathfinder.transfer; "
-        "assert 'streamlit' not in sys.modules, 'streamlit was imported'"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)
