@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal, Protocol
 
@@ -91,17 +91,30 @@ def pace_forecast(plan: pd.DataFrame, target: TargetLike | None, today: date) ->
         if days_to_target is not None and days_to_target > 0 and remaining > 0
         else None
     )
+    forecast = PaceForecast(
+        remaining_hours=remaining,
+        hours_per_week=pace,
+        weeks_needed=weeks_needed,
+        finish_date=finish_date,
+        target_date=target_date,
+        days_ahead=days_ahead,
+        required_hours_per_week=required,
+        status="done",
+        sentence="",
+    )
+    status, sentence = _verdict(forecast, any_step_done=summary.done_steps > 0)
+    return replace(forecast, status=status, sentence=sentence)
 
-    status: PaceStatus
+
+def _verdict(forecast: PaceForecast, *, any_step_done: bool) -> tuple[PaceStatus, str]:
+    """Return the forecast's status and the sentence that tells the learner about it."""
+    remaining, pace = forecast.remaining_hours, forecast.hours_per_week
+    target_date, required = forecast.target_date, forecast.required_hours_per_week
     if remaining <= 0:
-        status = "done"
-        sentence = (
-            "You have finished every step in your plan."
-            if summary.done_steps
-            else "Nothing is left to do: your plan has no steps that are not skipped."
-        )
-    elif pace is None:
-        status = "no-pace"
+        if any_step_done:
+            return "done", "You have finished every step in your plan."
+        return "done", "Nothing is left to do: your plan has no steps that are not skipped."
+    if pace is None or forecast.finish_date is None:
         sentence = (
             f"You have {format_hours(remaining)} left. "
             "Set the hours you can spend each week to see when you finish."
@@ -111,41 +124,21 @@ def pace_forecast(plan: pd.DataFrame, target: TargetLike | None, today: date) ->
                 f" To finish by {format_date(target_date)} you need about "
                 f"{format_hours(required)} a week."
             )
-    else:
-        assert finish_date is not None  # pace is known, so the finish date is too
-        lead = f"At {format_hours(pace)} a week you finish on {format_date(finish_date)}"
-        if target_date is None or days_ahead is None:
-            status = "no-target"
-            sentence = f"{lead}. Set a target date to see whether you are on track."
-        elif days_ahead >= 0:
-            status = "on-track"
-            sentence = (
-                f"{lead}, on your target date."
-                if days_ahead == 0
-                else f"{lead}, {format_span(days_ahead)} before your target date."
-            )
-        else:
-            status = "behind"
-            sentence = (
-                f"{lead}, {format_span(days_ahead)} after your target date of "
-                f"{format_date(target_date)}."
-            )
-            if required is not None:
-                sentence += f" About {format_hours(required)} a week would get you there."
-            else:
-                sentence += " Your target date has passed; pick a new one."
-
-    return PaceForecast(
-        remaining_hours=remaining,
-        hours_per_week=pace,
-        weeks_needed=weeks_needed,
-        finish_date=finish_date,
-        target_date=target_date,
-        days_ahead=days_ahead,
-        required_hours_per_week=required,
-        status=status,
-        sentence=sentence,
+        return "no-pace", sentence
+    lead = f"At {format_hours(pace)} a week you finish on {format_date(forecast.finish_date)}"
+    days_ahead = forecast.days_ahead
+    if target_date is None or days_ahead is None:
+        return "no-target", f"{lead}. Set a target date to see whether you are on track."
+    if days_ahead == 0:
+        return "on-track", f"{lead}, on your target date."
+    if days_ahead > 0:
+        return "on-track", f"{lead}, {format_span(days_ahead)} before your target date."
+    sentence = (
+        f"{lead}, {format_span(days_ahead)} after your target date of {format_date(target_date)}."
     )
+    if required is not None:
+        return "behind", sentence + f" About {format_hours(required)} a week would get you there."
+    return "behind", sentence + " Your target date has passed; pick a new one."
 
 
 def burnup(plan: pd.DataFrame, target: TargetLike | None, today: date) -> BurnUp:
