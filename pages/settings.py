@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pathfinder import domain
-from pathfinder.store.ratings import MAX_HOURS_PER_WEEK
+from pathfinder.entities import MAX_HOURS_PER_WEEK
 from pathfinder.ui import actions, data
 from pathfinder.ui.resources import content, learner
 from pathfinder.ui.settings_view import (

@@ -16,6 +16,7 @@ import pandas as pd
 
 from pathfinder import charts, domain
 from pathfinder.content import Content
+from pathfinder.entities import safe_link
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 _STATUS_LABELS = {
@@ -89,7 +90,7 @@ def _steps_section(plan: pd.DataFrame) -> str:
             continue
         links = []
         for link in step["links"]:
-            url = domain.safe_link(link)
+            url = safe_link(link)
             # Only http(s) links become anchors; anything else is shown as text.
             links.append(
                 f'<a href="{_esc(url)}" rel="noopener noreferrer">{_esc(url)}</a>'

@@ -4,6 +4,7 @@ The app creates one engine per process (resolve_database_url -> create_store_eng
 calls migrate() once, then passes the engine to these functions.
 """
 
+from pathfinder.entities import CASE_STUDY_STATUSES, RATING_KINDS, STATUSES, Target
 from pathfinder.store.activity import (
     activity_log,
     activity_per_day,
@@ -58,14 +59,12 @@ from pathfinder.store.progress import (
     set_statuses,
 )
 from pathfinder.store.ratings import (
-    Target,
     get_target,
     latest_ratings,
     rate,
     rating_history,
     set_target,
 )
-from pathfinder.store.schema import CASE_STUDY_STATUSES, RATING_KINDS, STATUSES
 from pathfinder.store.share_links import (
     ShareGrant,
     create_share_link,

@@ -10,7 +10,7 @@ import streamlit as st
 
 from pathfinder import domain, store
 from pathfinder.content import Content
-from pathfinder.transfer import MAX_SECTION_LENGTH, MAX_TITLE_LENGTH
+from pathfinder.entities import MAX_SECTION_LENGTH, MAX_TITLE_LENGTH
 from pathfinder.ui.feedback import attempt, clear_conflict, conflict
 from pathfinder.ui.resources import Learner
 from pathfinder.ui.state import (

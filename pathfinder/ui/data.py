@@ -12,6 +12,7 @@ from typing import TypeVar
 import pandas as pd
 
 from pathfinder import domain, store
+from pathfinder.entities import RatingKind
 from pathfinder.ui.feedback import store_problem
 from pathfinder.ui.resources import Learner
 
@@ -49,7 +50,7 @@ def target(learner: Learner | None) -> store.Target:
     )
 
 
-def latest_ratings(learner: Learner | None, kind: str) -> pd.DataFrame:
+def latest_ratings(learner: Learner | None, kind: RatingKind) -> pd.DataFrame:
     """Return the learner's latest self-rating per skill or phase."""
     return read(
         learner,
@@ -58,7 +59,7 @@ def latest_ratings(learner: Learner | None, kind: str) -> pd.DataFrame:
     )
 
 
-def rating_history(learner: Learner | None, kind: str) -> pd.DataFrame:
+def rating_history(learner: Learner | None, kind: RatingKind) -> pd.DataFrame:
     """Return every self-rating the learner gave for skills or phases."""
     return read(
         learner,

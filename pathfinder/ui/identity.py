@@ -19,9 +19,10 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from pathfinder import store
+from pathfinder.entities import MAX_DISPLAY_NAME_LENGTH
 from pathfinder.local_access import owner_view_allowed
 from pathfinder.store.profiles import profile_key_problem
-from pathfinder.store.schema import LOCAL_ISSUER, LOCAL_SUBJECT, MAX_DISPLAY_NAME
+from pathfinder.store.schema import LOCAL_ISSUER, LOCAL_SUBJECT
 
 INVALID_SHARE_MESSAGE = "This share link is not valid. Ask the owner for a new one."
 SHARE_PARAM = "share"
@@ -120,7 +121,7 @@ def _display_name(*keys: str) -> str | None:
     for key in keys:
         value = st.user.get(key)
         if isinstance(value, str) and value.strip():
-            return value.strip()[:MAX_DISPLAY_NAME]
+            return value.strip()[:MAX_DISPLAY_NAME_LENGTH]
     return None
 
 

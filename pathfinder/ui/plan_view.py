@@ -10,7 +10,7 @@ import streamlit as st
 
 from pathfinder import domain, store
 from pathfinder.content import Content
-from pathfinder.transfer import MAX_NOTE_LENGTH
+from pathfinder.entities import MAX_NOTE_LENGTH, STATUSES, safe_link
 from pathfinder.ui import actions, data
 from pathfinder.ui.feedback import attempt, conflict, show_pending
 from pathfinder.ui.resources import Learner, content
@@ -112,7 +112,7 @@ def render_filters(c: Content) -> PlanFilters:
                 ),
                 statuses=st.multiselect(
                     "Status",
-                    domain.STATUSES,
+                    STATUSES,
                     format_func=lambda s: STATUS_LABELS[s],
                     key=_FILTER_WIDGETS["statuses"],
                 ),
@@ -361,7 +361,7 @@ def _render_status(learner: Learner | None, step: dict[str, Any], read_only: boo
     sync_widget(status_key, step["status"])
     st.segmented_control(
         "Status",
-        domain.STATUSES,
+        STATUSES,
         format_func=lambda s: STATUS_LABELS[s],
         key=status_key,
         disabled=read_only,
@@ -440,7 +440,7 @@ def _render_links(learner: Learner | None, step: dict[str, Any], read_only: bool
             args=(step_id,),
         )
     for link in links:
-        url = domain.safe_link(link)
+        url = safe_link(link)
         if url is None:
             st.text(link)  # not http(s): shown, never made clickable
         else:
