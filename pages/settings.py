@@ -7,8 +7,8 @@ import streamlit as st
 from pathfinder.domain.dates import today
 from pathfinder.domain.pace import pace_forecast
 from pathfinder.domain.plan import plan_table
+from pathfinder.entities import MAX_HOURS_PER_WEEK
 from pathfinder.exports import plan_csv
-from pathfinder.store.ratings import MAX_HOURS_PER_WEEK
 from pathfinder.ui import actions, data
 from pathfinder.ui.resources import content
 from pathfinder.ui.settings_view import (

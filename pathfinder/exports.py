@@ -10,7 +10,6 @@ import html
 import re
 import unicodedata
 from typing import Final
-from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -84,23 +83,6 @@ def interview_script(questions: pd.DataFrame, episode_title: str) -> str:
         )
     )
     return "\n\n".join(parts) + "\n"
-
-
-def safe_link(url: object) -> str | None:
-    """Return ``url`` (trimmed) when it is an http(s) URL with a host, else None."""
-    if not isinstance(url, str):
-        return None
-    candidate = url.strip()
-    if not candidate or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in candidate):
-        return None
-    try:
-        parts = urlsplit(candidate)
-        host = parts.hostname
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in {"http", "https"} or not host:
-        return None
-    return candidate
 
 
 def neutralise_formulas(values: pd.Series) -> pd.Series:

@@ -27,7 +27,7 @@ from pathfinder.domain.plan import (
     track_progress,
 )
 from pathfinder.domain.skills import rating_trend, skill_gaps
-from pathfinder.exports import safe_link
+from pathfinder.entities import safe_link
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 _STATUS_LABELS = {

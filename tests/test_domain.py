@@ -30,7 +30,8 @@ from pathfinder.domain.plan import (
     track_progress,
 )
 from pathfinder.domain.skills import phase_confidence, rating_trend, skill_gaps
-from pathfinder.exports import case_study_markdown, interview_script, plan_csv, safe_link, slugify
+from pathfinder.entities import safe_link
+from pathfinder.exports import case_study_markdown, interview_script, plan_csv, slugify
 
 UTC_NOON = pd.Timestamp("2026-03-01T12:00:00Z")
 

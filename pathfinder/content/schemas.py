@@ -11,6 +11,7 @@ from typing import Any
 import pandera.pandas as pa
 
 from pathfinder.content.timestamps import TIMESTAMP_PATTERN, format_timestamp, parse_timestamp
+from pathfinder.entities import link_problem
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SKILL_LEVELS = ("required", "helpful", "optional")
@@ -50,7 +51,7 @@ def _is_hours(value: Any) -> bool:
 
 
 def _is_url(value: Any) -> bool:
-    return isinstance(value, str) and re.match(r"^https?://[^\s/]+\.[^\s]+$", value) is not None
+    return isinstance(value, str) and link_problem(value) is None
 
 
 def _is_resource(value: Any) -> bool:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from pathfinder.domain.dates import format_date, format_span, utc_day
 from pathfinder.domain.plan import format_hours, plan_progress
+from pathfinder.entities import DONE
 
 PaceStatus = Literal["done", "on-track", "behind", "no-target", "no-pace"]
 
@@ -154,7 +155,7 @@ def burnup(plan: pd.DataFrame, target: TargetLike | None, today: date) -> BurnUp
     pace = pace_forecast(plan, target, today)
     today_ts = pd.Timestamp(today)
 
-    done = plan.loc[plan["status"] == "done"]
+    done = plan.loc[plan["status"] == DONE]
     days = utc_day(done["completed_at"]).fillna(today_ts)
     days = days.mask(days > today_ts, today_ts)
     daily = done["hours"].groupby(days.to_numpy()).sum().sort_index()

@@ -9,11 +9,9 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-STATUSES: Final = ("not-started", "in-progress", "done", "skipped")
-"""Plan-item statuses, in the order a learner moves through them."""
+from pathfinder.entities import DONE, IN_PROGRESS, NOT_STARTED, SKIPPED, STATUSES
 
-
-OPEN_STATUSES: Final = ("in-progress", "not-started")
+OPEN_STATUSES: Final = (IN_PROGRESS, NOT_STARTED)
 
 
 PROGRESS_COLUMNS: Final = (
@@ -85,7 +83,7 @@ def plan_table(steps: pd.DataFrame, tracks: pd.DataFrame, progress: pd.DataFrame
         values[has] = own[column].to_numpy(dtype=object)[found[has]]
         return values
 
-    columns["status"] = pick("status", "not-started").astype(str)
+    columns["status"] = pick("status", NOT_STARTED).astype(str)
     columns["note"] = np.where(pd.isna(pick("note", "")), "", pick("note", "")).astype(str)
     columns["note_version"] = pick("note_version", 0).astype("int64")
     columns["links"] = [list(v) if isinstance(v, list | tuple) else [] for v in pick("links", None)]
@@ -116,8 +114,8 @@ def plan_progress(plan: pd.DataFrame) -> PlanProgress:
     than a 1-hour one; when the planned steps carry no hours it falls back to step counts.
     """
     status = plan["status"]
-    counted = status != "skipped"
-    done = status == "done"
+    counted = status != SKIPPED
+    done = status == DONE
     done_steps = int(done.sum())
     total_steps = int(counted.sum())
     done_hours = float(plan.loc[done, "hours"].sum())
@@ -132,8 +130,8 @@ def plan_progress(plan: pd.DataFrame) -> PlanProgress:
         done_hours=done_hours,
         total_hours=total_hours,
         percent=percent,
-        skipped_steps=int((status == "skipped").sum()),
-        in_progress_steps=int((status == "in-progress").sum()),
+        skipped_steps=int((status == SKIPPED).sum()),
+        in_progress_steps=int((status == IN_PROGRESS).sum()),
     )
 
 
@@ -149,8 +147,8 @@ def track_progress(plan: pd.DataFrame) -> pd.DataFrame:
     codes, track_ids = pd.factorize(rows["track_id"], sort=False)
     status = rows["status"].to_numpy(dtype=object)
     hours = rows["hours"].to_numpy(dtype=float)
-    counted = status != "skipped"
-    done = status == "done"
+    counted = status != SKIPPED
+    done = status == DONE
     n = len(track_ids)
     first = np.unique(codes, return_index=True)[1]
 

@@ -4,6 +4,7 @@ The app creates one engine per process (resolve_database_url -> create_store_eng
 calls migrate() once, then passes the engine to these functions.
 """
 
+from pathfinder.entities import CASE_STUDY_STATUSES, RATING_KINDS, STATUSES, Target
 from pathfinder.store.activity import (
     activity_log,
     activity_per_day,
@@ -46,7 +47,7 @@ from pathfinder.store.migrate import (
     schema_state,
 )
 from pathfinder.store.portability import export_profile, import_profile
-from pathfinder.store.profiles import ensure_profile, local_profile_id
+from pathfinder.store.profiles import ensure_profile, local_profile_id, profile_key_problem
 from pathfinder.store.progress import (
     item_progress,
     reset_all,
@@ -58,14 +59,13 @@ from pathfinder.store.progress import (
     set_statuses,
 )
 from pathfinder.store.ratings import (
-    Target,
     get_target,
     latest_ratings,
     rate,
     rating_history,
     set_target,
 )
-from pathfinder.store.schema import CASE_STUDY_STATUSES, RATING_KINDS, STATUSES
+from pathfinder.store.schema import LOCAL_ISSUER, LOCAL_SUBJECT
 from pathfinder.store.share_links import (
     ShareGrant,
     create_share_link,
@@ -80,6 +80,8 @@ from pathfinder.store.share_links import (
 __all__ = [
     "CASE_STUDY_STATUSES",
     "HEAD_REVISION",
+    "LOCAL_ISSUER",
+    "LOCAL_SUBJECT",
     "RATING_KINDS",
     "STATUSES",
     "CaseStudy",
@@ -115,6 +117,7 @@ __all__ = [
     "list_share_links",
     "local_profile_id",
     "migrate",
+    "profile_key_problem",
     "rate",
     "rating_history",
     "read_only",

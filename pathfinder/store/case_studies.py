@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -11,20 +10,12 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from pathfinder.entities import CaseStudyDraft, Instant
 from pathfinder.store.activity import log_event
-from pathfinder.store.common import (
-    TIMESTAMP,
-    check_choice,
-    check_id,
-    check_text,
-    frame,
-    lock_profile,
-    utc_now,
-)
+from pathfinder.store.common import TIMESTAMP, checked, frame, lock_profile, utc_now
 from pathfinder.store.engine import run_read, run_write
-from pathfinder.store.errors import CaseStudyNotFound, ChangedElsewhere, InvalidInput
-from pathfinder.store.schema import CASE_STUDY_STATUSES, case_studies
-from pathfinder.transfer import MAX_SECTION_LENGTH, MAX_TITLE_LENGTH
+from pathfinder.store.errors import CaseStudyNotFound, ChangedElsewhere
+from pathfinder.store.schema import case_studies
 
 CASE_STUDY_COLUMNS = {
     "id": "int64",
@@ -50,40 +41,14 @@ _COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class CaseStudy:
+class CaseStudy(CaseStudyDraft):
     """One case study as stored."""
 
     id: int
-    title: str
-    status: str
     version: int
     shared: bool
-    created_at: datetime
-    updated_at: datetime
-    sections: dict[str, str]
-
-
-def check_title(title: object) -> str:
-    """Return a usable case-study title, else raise InvalidInput."""
-    text = check_text(title, "title", max_length=MAX_TITLE_LENGTH)
-    if not text.strip():
-        raise InvalidInput("title must not be empty")
-    return text
-
-
-def check_sections(sections: Mapping[str, str] | None) -> dict[str, str]:
-    """Return sections as a plain dict of section id to text, else raise InvalidInput."""
-    if sections is None:
-        return {}
-    if not isinstance(sections, Mapping):
-        raise TypeError("sections must be a mapping of section id to text")
-    return {
-        check_id(key, "section id"): check_text(
-            value, f"section {key!r}", max_length=MAX_SECTION_LENGTH
-        )
-        for key, value in sections.items()
-    }
+    created_at: Instant
+    updated_at: Instant
 
 
 def _owned(profile_id: int, case_study_id: int) -> sa.ColumnElement[bool]:
@@ -104,8 +69,7 @@ def create_case_study(
     now: datetime | None = None,
 ) -> int:
     """Create a draft case study and return its id."""
-    checked_title = check_title(title)
-    checked_sections = check_sections(sections)
+    draft = checked(CaseStudyDraft, title=title, sections={} if sections is None else sections)
     at = utc_now(now)
 
     def work(conn: Connection) -> int:
@@ -114,8 +78,8 @@ def create_case_study(
             _cs.insert()
             .values(
                 profile_id=profile_id,
-                title=checked_title,
-                sections=checked_sections,
+                title=draft.title,
+                sections=draft.sections,
                 created_at=at,
                 updated_at=at,
             )
@@ -143,9 +107,7 @@ def save_case_study(
     Raises ChangedElsewhere (with both versions) if another tab saved first, and
     CaseStudyNotFound if it does not exist for this profile.
     """
-    checked_title = check_title(title)
-    checked_sections = check_sections(sections)
-    check_choice(status, CASE_STUDY_STATUSES, "status")
+    draft = checked(CaseStudyDraft, title=title, sections=sections, status=status)
     at = utc_now(now)
 
     def work(conn: Connection) -> int:
@@ -160,7 +122,7 @@ def save_case_study(
         if current is None:
             raise CaseStudyNotFound(f"case study {case_study_id} does not exist")
         theirs = {"title": current.title, "sections": current.sections, "status": current.status}
-        yours = {"title": checked_title, "sections": checked_sections, "status": status}
+        yours = {"title": draft.title, "sections": draft.sections, "status": draft.status}
         if theirs == yours:
             # Unchanged, or the same edit made twice: nothing to write, log or merge.
             return int(current.version)
@@ -168,7 +130,7 @@ def save_case_study(
             raise ChangedElsewhere(
                 "case study",
                 current_text=_as_text(current.title, current.sections),
-                your_text=_as_text(checked_title, checked_sections),
+                your_text=_as_text(draft.title, draft.sections),
                 current_version=int(current.version),
                 current=theirs,
                 yours=yours,
@@ -177,9 +139,9 @@ def save_case_study(
             _cs.update()
             .where(_owned(profile_id, case_study_id))
             .values(
-                title=checked_title,
-                sections=checked_sections,
-                status=status,
+                title=draft.title,
+                sections=draft.sections,
+                status=draft.status,
                 version=_cs.c.version + 1,
                 updated_at=at,
             )

@@ -5,21 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
+from pydantic import ValidationError
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from pathfinder.entities import Entity, first_problem
 from pathfinder.store.errors import InvalidInput
 from pathfinder.store.schema import profiles
 
 TIMESTAMP = "datetime64[us, UTC]"
 _TIMESTAMP_DTYPE = pd.DatetimeTZDtype(unit="us", tz="UTC")
-MAX_TEXT = 100_000
-MAX_ID = 200
+E = TypeVar("E", bound=Entity)
 
 
 def utc_now(now: datetime | None = None) -> datetime:
@@ -70,35 +71,23 @@ def lock_profile(conn: Connection, profile_id: int) -> None:
         raise LookupError(f"no profile with id {profile_id}")
 
 
-def check_text(value: object, what: str, *, max_length: int = MAX_TEXT) -> str:
-    """Return value if it is text both databases can store, else raise InvalidInput."""
-    if not isinstance(value, str):
-        raise TypeError(f"{what} must be a string, not {type(value).__name__}")
-    if len(value) > max_length:
-        raise InvalidInput(f"{what} is longer than {max_length:,} characters")
-    if "\x00" in value:
-        # PostgreSQL text cannot hold NUL; refusing it everywhere keeps both stores alike.
-        raise InvalidInput(f"{what} contains a NUL character")
+def checked(model: type[E], **fields: Any) -> E:
+    """Return the entity built from fields, or raise InvalidInput naming the field and rule.
+
+    A value of the wrong Python type (a number for a note) is a caller's bug: TypeError.
+    """
     try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise InvalidInput(f"{what} contains an unpaired surrogate character") from exc
-    return value
-
-
-def check_id(value: object, what: str) -> str:
-    """Return a non-empty content id, else raise InvalidInput."""
-    text = check_text(value, what, max_length=MAX_ID)
-    if not text.strip():
-        raise InvalidInput(f"{what} must not be empty")
-    return text
-
-
-def check_choice(value: object, choices: Sequence[str], what: str) -> str:
-    """Return value if it is one of choices, else raise InvalidInput naming them."""
-    if not isinstance(value, str) or value not in choices:
-        raise InvalidInput(f"{what} {value!r} is not one of {', '.join(choices)}")
-    return value
+        return model(**fields)
+    except ValidationError as error:
+        detail = error.errors(include_url=False)[0]
+        message = first_problem(error, whole=model.__name__)
+        if detail["type"].endswith("_type"):
+            raise TypeError(message) from None
+        name = str(detail["loc"][0]) if detail["loc"] else ""
+        rule = model.model_fields[name].description if name in model.model_fields else None
+        if rule is not None and len(detail["loc"]) == 1:
+            message = f"{name} {detail['input']!r} is not {rule}"  # e.g. a level: 1 to 5
+        raise InvalidInput(message) from None
 
 
 def frame(rows: Sequence[Sequence[Any]], columns: Mapping[str, str]) -> pd.DataFrame:

@@ -8,11 +8,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from pathfinder.entities import EXPORT_VERSION, FORMAT, ImportDocument
 from pathfinder.store.activity import log_event
 from pathfinder.store.common import lock_profile, utc_now
 from pathfinder.store.engine import run_read, run_write
 from pathfinder.store.schema import case_studies, item_progress, ratings, targets
-from pathfinder.transfer import EXPORT_VERSION, FORMAT, ImportDocument
 
 
 def _iso(value: datetime | date | None) -> str | None:

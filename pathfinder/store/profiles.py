@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from pydantic import ValidationError
 from sqlalchemy.engine import Connection, Engine
 
-from pathfinder.store.common import check_text, insert_for, utc_now
+from pathfinder.entities import Profile, first_problem
+from pathfinder.store.common import checked, insert_for, utc_now
 from pathfinder.store.engine import run_read, run_write
 from pathfinder.store.errors import InvalidInput
-from pathfinder.store.schema import (
-    LOCAL_ISSUER,
-    LOCAL_SUBJECT,
-    MAX_DISPLAY_NAME,
-    MAX_ISSUER,
-    MAX_SUBJECT,
-    profiles,
-)
+from pathfinder.store.schema import LOCAL_ISSUER, LOCAL_SUBJECT, profiles
 
 
 def profile_key_problem(issuer: object, subject: object) -> str | None:
@@ -25,15 +20,10 @@ def profile_key_problem(issuer: object, subject: object) -> str | None:
     value the store cannot hold as it is (not text, blank, too long, a NUL) is refused
     rather than changed into someone else's key.
     """
-    for value, what, limit in ((issuer, "issuer", MAX_ISSUER), (subject, "subject", MAX_SUBJECT)):
-        if not isinstance(value, str):
-            return f"the {what} is not text"
-        if not value.strip():
-            return f"the {what} is empty"
-        try:
-            check_text(value, f"the {what}", max_length=limit)
-        except InvalidInput as error:
-            return str(error)
+    try:
+        Profile.model_validate({"issuer": issuer, "subject": subject})
+    except ValidationError as error:
+        return first_problem(error, whole="the identity")
     return None
 
 
@@ -44,8 +34,7 @@ def ensure_profile(
     problem = profile_key_problem(issuer, subject)
     if problem is not None:
         raise InvalidInput(f"This identity cannot key a profile: {problem}.")
-    if display_name is not None:
-        check_text(display_name, "display_name", max_length=MAX_DISPLAY_NAME)
+    checked(Profile, issuer=issuer, subject=subject, display_name=display_name)
     key = (profiles.c.issuer == issuer) & (profiles.c.subject == subject)
     found = run_read(
         engine,

@@ -10,12 +10,11 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from pathfinder.entities import DONE, NOT_STARTED, StepProgress
 from pathfinder.store.activity import log_event, log_events
 from pathfinder.store.common import (
     TIMESTAMP,
-    check_choice,
-    check_id,
-    check_text,
+    checked,
     frame,
     insert_for,
     lock_profile,
@@ -23,17 +22,9 @@ from pathfinder.store.common import (
     utc_now,
 )
 from pathfinder.store.engine import run_read, run_write
-from pathfinder.store.errors import ChangedElsewhere, InvalidInput
-from pathfinder.store.schema import (
-    DONE,
-    NOT_STARTED,
-    STATUSES,
-    case_studies,
-    ratings,
-    targets,
-)
+from pathfinder.store.errors import ChangedElsewhere
+from pathfinder.store.schema import case_studies, ratings, targets
 from pathfinder.store.schema import item_progress as progress_table
-from pathfinder.transfer import MAX_LINK_LENGTH, MAX_LINKS, MAX_NOTE_LENGTH, link_problem
 
 ITEM_PROGRESS_COLUMNS = {
     "item_id": "str",
@@ -133,8 +124,7 @@ def set_status(
     engine: Engine, profile_id: int, item_id: str, status: str, *, now: datetime | None = None
 ) -> bool:
     """Set one item's status and log it, in one short transaction; return whether it changed."""
-    check_id(item_id, "item_id")
-    check_choice(status, STATUSES, "status")
+    checked(StepProgress, item_id=item_id, status=status)
     at = utc_now(now)
 
     def work(conn: Connection) -> bool:
@@ -159,9 +149,8 @@ def set_statuses(
 
     Returns how many items changed; only those are written and logged.
     """
-    check_choice(status, STATUSES, "status")
     # Sorted: PostgreSQL row locks are then always taken in the same order.
-    ids = sorted({check_id(item_id, "item_id") for item_id in item_ids})
+    ids = sorted({checked(StepProgress, item_id=i, status=status).item_id for i in item_ids})
     at = utc_now(now)
     if not ids:
         return 0
@@ -189,8 +178,7 @@ def save_note(
     Raises ChangedElsewhere (carrying both texts) when another tab saved first.
     A never-saved note has version 0.
     """
-    check_id(item_id, "item_id")
-    check_text(text, "note", max_length=MAX_NOTE_LENGTH)
+    checked(StepProgress, item_id=item_id, note=text)
     at = utc_now(now)
     key = (_t.c.profile_id == profile_id) & (_t.c.item_id == item_id)
 
@@ -224,22 +212,6 @@ def save_note(
     return run_write(engine, work)
 
 
-def check_links(links: object) -> list[str]:
-    """Return links if they are a list of http(s) URLs, else raise InvalidInput."""
-    if not isinstance(links, list | tuple):
-        raise TypeError("links must be a list of strings")
-    if len(links) > MAX_LINKS:
-        raise InvalidInput(f"at most {MAX_LINKS} links per item")
-    checked = []
-    for index, link in enumerate(links):
-        check_text(link, f"links[{index}]", max_length=MAX_LINK_LENGTH)
-        problem = link_problem(link)
-        if problem is not None:
-            raise InvalidInput(f"links[{index}]: {problem}")
-        checked.append(link)
-    return checked
-
-
 def set_links(
     engine: Engine,
     profile_id: int,
@@ -255,27 +227,26 @@ def set_links(
     lists, when another tab saved other links since: the last tab to save must not win
     silently.
     """
-    check_id(item_id, "item_id")
-    checked = check_links(links)
+    new_links = list(checked(StepProgress, item_id=item_id, links=links).links)
     at = utc_now(now)
     key = (_t.c.profile_id == profile_id) & (_t.c.item_id == item_id)
 
     def work(conn: Connection) -> bool:
         lock_profile(conn, profile_id)
         stored = list(conn.execute(sa.select(_t.c.links).where(key)).scalar_one_or_none() or [])
-        if stored == checked:
+        if stored == new_links:
             return False  # the same links again: nothing to write or log
         if expected is not None and stored != list(expected):
             raise ChangedElsewhere(
                 "list of links",
                 current_text="\n".join(stored),
-                your_text="\n".join(checked),
+                your_text="\n".join(new_links),
                 current_version=0,
                 current=stored,
-                yours=checked,
+                yours=new_links,
             )
         insert = insert_for(conn, _t).values(
-            profile_id=profile_id, item_id=item_id, links=checked, updated_at=at
+            profile_id=profile_id, item_id=item_id, links=new_links, updated_at=at
         )
         conn.execute(
             insert.on_conflict_do_update(
@@ -283,7 +254,7 @@ def set_links(
                 set_={"links": insert.excluded.links, "updated_at": insert.excluded.updated_at},
             )
         )
-        log_event(conn, profile_id, at, "links", item_id, {"count": len(checked)})
+        log_event(conn, profile_id, at, "links", item_id, {"count": len(new_links)})
         return True
 
     return run_write(engine, work)

@@ -2,45 +2,19 @@
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from pathfinder.entities import Rating, RatingKind, Target
 from pathfinder.store.activity import log_event
-from pathfinder.store.common import (
-    TIMESTAMP,
-    check_choice,
-    check_id,
-    frame,
-    insert_for,
-    lock_profile,
-    utc_now,
-)
+from pathfinder.store.common import TIMESTAMP, checked, frame, insert_for, lock_profile, utc_now
 from pathfinder.store.engine import run_read, run_write
-from pathfinder.store.errors import InvalidInput
-from pathfinder.store.schema import RATING_KINDS, ratings, targets
+from pathfinder.store.schema import ratings, targets
 
 RATING_COLUMNS = {"subject_id": "str", "level": "int64", "rated_at": TIMESTAMP}
-MAX_HOURS_PER_WEEK = 168.0
-
-
-@dataclass(frozen=True)
-class Target:
-    """When the person wants to be ready, and how many hours a week they can give."""
-
-    target_date: date | None = None
-    hours_per_week: float | None = None
-
-
-def check_level(level: object) -> int:
-    """Return level if it is a whole number from 1 to 5, else raise InvalidInput."""
-    if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 5:
-        raise InvalidInput(f"level {level!r} is not a whole number from 1 to 5")
-    return level
 
 
 def rate(
@@ -57,10 +31,8 @@ def rate(
     Returns whether it was recorded: the level the latest rating already has is not a new
     rating, so a repeated save adds nothing to the history.
     """
-    check_choice(kind, RATING_KINDS, "kind")
-    check_id(subject_id, "subject_id")
-    check_level(level)
     at = utc_now(now)
+    checked(Rating, kind=kind, subject_id=subject_id, level=level, rated_at=at)
 
     def work(conn: Connection) -> bool:
         lock_profile(conn, profile_id)
@@ -87,9 +59,8 @@ def rate(
     return run_write(engine, work)
 
 
-def rating_history(engine: Engine, profile_id: int, kind: str) -> pd.DataFrame:
+def rating_history(engine: Engine, profile_id: int, kind: RatingKind) -> pd.DataFrame:
     """Return every rating of one kind (subject_id, level, rated_at), oldest first."""
-    check_choice(kind, RATING_KINDS, "kind")
     stmt = (
         sa.select(ratings.c.subject_id, ratings.c.level, ratings.c.rated_at)
         .where((ratings.c.profile_id == profile_id) & (ratings.c.kind == kind))
@@ -99,9 +70,8 @@ def rating_history(engine: Engine, profile_id: int, kind: str) -> pd.DataFrame:
     return frame(rows, RATING_COLUMNS)
 
 
-def latest_ratings(engine: Engine, profile_id: int, kind: str) -> pd.DataFrame:
+def latest_ratings(engine: Engine, profile_id: int, kind: RatingKind) -> pd.DataFrame:
     """Return the current rating per subject (subject_id, level, rated_at)."""
-    check_choice(kind, RATING_KINDS, "kind")
     newest_first = sa.func.row_number().over(
         partition_by=ratings.c.subject_id,
         # id breaks ties between ratings given within the same microsecond.
@@ -126,22 +96,6 @@ def latest_ratings(engine: Engine, profile_id: int, kind: str) -> pd.DataFrame:
     return frame(rows, RATING_COLUMNS)
 
 
-def check_target(target_date: object, hours_per_week: object) -> tuple[date | None, float | None]:
-    """Return the target values if they make sense, else raise InvalidInput."""
-    if target_date is not None and (
-        not isinstance(target_date, date) or isinstance(target_date, datetime)
-    ):
-        raise TypeError("target_date must be a date or None")
-    hours: float | None = None
-    if hours_per_week is not None:
-        if not isinstance(hours_per_week, int | float) or isinstance(hours_per_week, bool):
-            raise TypeError("hours_per_week must be a number or None")
-        hours = float(hours_per_week)
-        if not math.isfinite(hours) or not 0 < hours <= MAX_HOURS_PER_WEEK:
-            raise InvalidInput("hours_per_week must be more than 0 and at most 168")
-    return target_date, hours
-
-
 def set_target(
     engine: Engine,
     profile_id: int,
@@ -151,7 +105,8 @@ def set_target(
     now: datetime | None = None,
 ) -> bool:
     """Set the target date and weekly hours (None clears a value); return whether it changed."""
-    checked_date, hours = check_target(target_date, hours_per_week)
+    target = checked(Target, target_date=target_date, hours_per_week=hours_per_week)
+    checked_date, hours = target.target_date, target.hours_per_week
     at = utc_now(now)
 
     def work(conn: Connection) -> bool:

@@ -12,14 +12,23 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-STATUSES = ("not-started", "in-progress", "done", "skipped")
-NOT_STARTED, IN_PROGRESS, DONE, SKIPPED = STATUSES
-RATING_KINDS = ("skill", "phase")
-CASE_STUDY_STATUSES = ("draft", "ready", "published")
+from pathfinder.entities import (
+    CASE_STUDY_STATUSES,
+    MAX_DISPLAY_NAME_LENGTH,
+    MAX_HOURS_PER_WEEK,
+    MAX_ID_LENGTH,
+    MAX_ISSUER_LENGTH,
+    MAX_LABEL_LENGTH,
+    MAX_LEVEL,
+    MAX_SUBJECT_LENGTH,
+    MAX_TITLE_LENGTH,
+    MIN_LEVEL,
+    NOT_STARTED,
+    RATING_KINDS,
+    STATUSES,
+)
+
 LOCAL_ISSUER, LOCAL_SUBJECT = "local", "default"
-# The profile key (issuer, subject) is stored exactly as the identity provider sent it.
-MAX_ISSUER = MAX_SUBJECT = 255
-MAX_DISPLAY_NAME = 200
 
 # Stable constraint names, so later migrations can alter constraints on both databases.
 metadata = sa.MetaData(
@@ -123,9 +132,9 @@ profiles = sa.Table(
     "profiles",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("issuer", sa.String(MAX_ISSUER), nullable=False),
-    sa.Column("subject", sa.String(MAX_SUBJECT), nullable=False),
-    sa.Column("display_name", sa.String(MAX_DISPLAY_NAME)),
+    sa.Column("issuer", sa.String(MAX_ISSUER_LENGTH), nullable=False),
+    sa.Column("subject", sa.String(MAX_SUBJECT_LENGTH), nullable=False),
+    sa.Column("display_name", sa.String(MAX_DISPLAY_NAME_LENGTH)),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.UniqueConstraint("issuer", "subject"),
 )
@@ -136,7 +145,7 @@ item_progress = sa.Table(
     sa.Column(
         "profile_id", sa.Integer, sa.ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True
     ),
-    sa.Column("item_id", sa.String(200), primary_key=True),
+    sa.Column("item_id", sa.String(MAX_ID_LENGTH), primary_key=True),
     sa.Column("status", sa.String(16), nullable=False, server_default=NOT_STARTED),
     sa.Column("started_at", UTCDateTime),
     sa.Column("completed_at", UTCDateTime),
@@ -158,11 +167,11 @@ ratings = sa.Table(
         nullable=False,
     ),
     sa.Column("kind", sa.String(8), nullable=False),
-    sa.Column("subject_id", sa.String(200), nullable=False),
+    sa.Column("subject_id", sa.String(MAX_ID_LENGTH), nullable=False),
     sa.Column("level", sa.SmallInteger, nullable=False),
     sa.Column("rated_at", UTCDateTime, nullable=False),
     sa.CheckConstraint(_in("kind", RATING_KINDS), name="kind"),
-    sa.CheckConstraint("level BETWEEN 1 AND 5", name="level"),
+    sa.CheckConstraint(f"level BETWEEN {MIN_LEVEL} AND {MAX_LEVEL}", name="level"),
     sa.Index(None, "profile_id", "kind", "subject_id", "rated_at"),
 )
 
@@ -176,7 +185,8 @@ targets = sa.Table(
     sa.Column("hours_per_week", sa.Float),
     sa.Column("updated_at", UTCDateTime, nullable=False),
     sa.CheckConstraint(
-        "hours_per_week IS NULL OR (hours_per_week > 0 AND hours_per_week <= 168)",
+        "hours_per_week IS NULL OR (hours_per_week > 0 AND hours_per_week <= "
+        f"{MAX_HOURS_PER_WEEK:g})",
         name="hours_per_week",
     ),
 )
@@ -221,7 +231,7 @@ case_studies = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     _owned_by_profile(),
-    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("title", sa.String(MAX_TITLE_LENGTH), nullable=False),
     sa.Column("status", sa.String(16), nullable=False, server_default="draft"),
     sa.Column("sections", JSONText, nullable=False, server_default="{}"),
     sa.Column("version", sa.Integer, nullable=False, server_default="1"),
@@ -239,7 +249,7 @@ share_links = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     _owned_by_profile(),
-    sa.Column("label", sa.String(200), nullable=False, server_default=""),
+    sa.Column("label", sa.String(MAX_LABEL_LENGTH), nullable=False, server_default=""),
     sa.Column("token_hash", sa.String(128), nullable=False, unique=True),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("expires_at", UTCDateTime),

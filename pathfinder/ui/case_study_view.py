@@ -11,7 +11,7 @@ import streamlit as st
 from pathfinder import store
 from pathfinder.content import Content
 from pathfinder.domain.case_study import case_study_completeness
-from pathfinder.transfer import MAX_SECTION_LENGTH, MAX_TITLE_LENGTH
+from pathfinder.entities import MAX_SECTION_LENGTH, MAX_TITLE_LENGTH
 from pathfinder.ui.feedback import attempt, clear_conflict, conflict
 from pathfinder.ui.state import (
     UNKNOWN,

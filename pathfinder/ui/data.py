@@ -13,6 +13,7 @@ import pandas as pd
 
 from pathfinder import store
 from pathfinder.domain.plan import PROGRESS_COLUMNS
+from pathfinder.entities import RatingKind
 from pathfinder.ui.feedback import store_problem
 from pathfinder.ui.visitor import Visitor
 
@@ -48,7 +49,7 @@ def target(learner: Visitor) -> store.Target:
     )
 
 
-def latest_ratings(learner: Visitor, kind: str) -> pd.DataFrame:
+def latest_ratings(learner: Visitor, kind: RatingKind) -> pd.DataFrame:
     """Return the learner's latest self-rating per skill or phase."""
     return read(
         learner,
@@ -57,7 +58,7 @@ def latest_ratings(learner: Visitor, kind: str) -> pd.DataFrame:
     )
 
 
-def rating_history(learner: Visitor, kind: str) -> pd.DataFrame:
+def rating_history(learner: Visitor, kind: RatingKind) -> pd.DataFrame:
     """Return every self-rating the learner gave for skills or phases."""
     return read(
         learner,

@@ -19,9 +19,8 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 
 from pathfinder import store
+from pathfinder.entities import MAX_DISPLAY_NAME_LENGTH
 from pathfinder.local_access import owner_view_allowed
-from pathfinder.store.profiles import profile_key_problem
-from pathfinder.store.schema import LOCAL_ISSUER, LOCAL_SUBJECT, MAX_DISPLAY_NAME
 
 INVALID_SHARE_MESSAGE = "This share link is not valid. Ask the owner for a new one."
 SHARE_PARAM = "share"
@@ -104,7 +103,7 @@ def _profile_key(issuer: object, subject: object) -> tuple[str, str] | None:
     """
     if not isinstance(issuer, str) or not isinstance(subject, str):
         return None
-    return None if profile_key_problem(issuer, subject) else (issuer, subject)
+    return None if store.profile_key_problem(issuer, subject) else (issuer, subject)
 
 
 def _display_name(*keys: str) -> str | None:
@@ -115,7 +114,7 @@ def _display_name(*keys: str) -> str | None:
     for key in keys:
         value = st.user.get(key)
         if isinstance(value, str) and value.strip():
-            return value.strip()[:MAX_DISPLAY_NAME]
+            return value.strip()[:MAX_DISPLAY_NAME_LENGTH]
     return None
 
 
@@ -185,7 +184,7 @@ def current_identity(engine: Engine | None) -> Identity:
         )
     if not owner_view_allowed(_client_address(), st.context.headers):
         return Identity("remote")  # local mode, but not this computer: a share link is needed
-    return Identity("local", issuer=LOCAL_ISSUER, subject=LOCAL_SUBJECT)
+    return Identity("local", issuer=store.LOCAL_ISSUER, subject=store.LOCAL_SUBJECT)
 
 
 def profile_id_for(engine: Engine, identity: Identity) -> int | None:

@@ -11,15 +11,13 @@ import streamlit as st
 from pathfinder import store
 from pathfinder.content import Content
 from pathfinder.domain.plan import (
-    STATUSES,
     format_hours,
     next_steps,
     plan_table,
     retired_progress,
     track_progress,
 )
-from pathfinder.exports import safe_link
-from pathfinder.transfer import MAX_NOTE_LENGTH
+from pathfinder.entities import MAX_NOTE_LENGTH, STATUSES, safe_link
 from pathfinder.ui import actions, data
 from pathfinder.ui.feedback import attempt, conflict, show_pending
 from pathfinder.ui.resources import content

@@ -10,8 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from pathfinder import store
+from pathfinder.entities import MAX_LABEL_LENGTH
 from pathfinder.local_access import listens_beyond_this_computer, network_address
-from pathfinder.store.share_links import MAX_LABEL
 from pathfinder.ui import data
 from pathfinder.ui.feedback import attempt
 from pathfinder.ui.identity import SHARE_PARAM
@@ -92,7 +92,7 @@ def render_share_links(learner: Visitor) -> None:
         st.text_input(
             "Label (who is it for?)",
             key="share-label",
-            max_chars=MAX_LABEL,
+            max_chars=MAX_LABEL_LENGTH,
             placeholder=" or ".join(LABEL_SUGGESTIONS),
         )
         st.selectbox("Expires after", list(EXPIRY_CHOICES), key="share-expiry")

@@ -27,6 +27,7 @@ READERS = {
     "get_target",
     "head_revision",
     "is_read_only",
+    "profile_key_problem",
     "item_progress",
     "latest_ratings",
     "list_case_studies",
