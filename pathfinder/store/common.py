@@ -50,13 +50,6 @@ def insert_for(conn: Connection, table: sa.Table) -> Any:
     return sqlite.insert(table)
 
 
-_LOCK_PROFILE = (
-    sa.select(profiles.c.id)
-    .where(profiles.c.id == sa.bindparam("profile_id"))
-    .with_for_update(key_share=True)
-)
-
-
 def lock_profile(conn: Connection, profile_id: int) -> None:
     """Serialise writers of one profile on PostgreSQL (SQLite's BEGIN IMMEDIATE already does).
 

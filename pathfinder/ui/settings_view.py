@@ -34,6 +34,7 @@ def import_progress(learner: Visitor, c: Content, raw: bytes) -> None:
             known_item_ids=set(c.steps["id"]),
             known_skill_ids=set(c.skills["id"]),
             known_phase_ids=set(c.phases["id"]),
+            known_section_ids=set(c.case_study_sections["id"]),
         )
     except transfer.ImportRejected as error:
         st.error(f"This file was not imported and nothing changed: {error}")

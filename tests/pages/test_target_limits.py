@@ -35,3 +35,23 @@ def test_an_imported_target_of_100_hours_survives_a_date_change_on_settings(
     assert not at.exception
     assert store.get_target(engine, profile_id) == store.Target(dt.date(2027, 9, 30), 100.0)
     assert at.number_input(key="target-hours").value == 100.0
+
+
+def test_an_import_naming_a_section_the_template_lacks_is_refused_on_settings(
+    open_page: Callable[[str], AppTest], engine: Engine, profile_id: int
+) -> None:
+    """A case study with a section id the template does not have is refused, naming it."""
+    store.create_case_study(engine, profile_id, "Mine", {"central-problem": "kept"})
+    export = store.export_profile(engine, profile_id)
+    export["case_studies"][0]["sections"]["not-a-section"] = "smuggled"
+    before = store.list_case_studies(engine, profile_id).to_dict("records")
+    at = open_page("pages/settings.py")
+    raw = json.dumps(export).encode("utf-8")
+    at.file_uploader(key="import-file").set_value(("progress.json", raw, "application/json"))
+    at.run()
+    at.button(key="import-go").click().run()
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1
+    assert errors[0].startswith("This file was not imported and nothing changed: ")
+    assert "'not-a-section' is not a case-study section" in errors[0]
+    assert store.list_case_studies(engine, profile_id).to_dict("records") == before
