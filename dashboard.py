@@ -23,7 +23,7 @@ if __name__ != "__main__":
 else:
     from collections.abc import Callable
 
-    from pathfinder.ui.deployment import refusal
+    from pathfinder.ui.deployment import configuration, refusal
     from pathfinder.ui.frame import page_frame
     from pathfinder.ui.visitor import resolve_visitor, serving
 
@@ -45,7 +45,9 @@ else:
             position="hidden",
         )
 
-    refused = refusal()
+    # Environment, secrets and config, read once for the run.
+    config = configuration()
+    refused = refusal(config)
     if refused is not None:
         # A deployment that must serve no one (say, marked hosted but without sign-in) shows
         # the operator's message on every address, and runs nothing that reads progress.
@@ -53,17 +55,17 @@ else:
         refused()
         st.stop()
     # Who this is, resolved once for the whole run; the page gets the same object.
-    who, gate = resolve_visitor()
+    who, gate = resolve_visitor(config)
     if gate is not None:
         # Anonymous visitors, unusable share links and visitors from the network in local
         # mode get the gate under every page's address, so a deep link shows it and stays
         # in the address bar for the sign-in to return to; no page script (and so no
         # progress) runs.
         on_every_address(gate, "Welcome")
-        page_frame(who.identity)
+        page_frame(who)
         gate()
     else:
         page = st.navigation(VIEWER_PAGES if who.viewer else PAGES)
-        page_frame(who.identity)
+        page_frame(who)
         with serving(who):
             page.run()

@@ -9,8 +9,8 @@ from pathlib import Path
 import streamlit as st
 
 from pathfinder.ui.access import sidebar_identity
-from pathfinder.ui.identity import Identity
 from pathfinder.ui.resources import content, describe_store
+from pathfinder.ui.visitor import Visitor
 
 # How often the probe below runs: rarely, since it only has to exist on the page.
 RECONNECT_PROBE_INTERVAL = dt.timedelta(minutes=10)
@@ -41,7 +41,7 @@ def _page_scripts_html() -> str:
     return "".join(f"<script>{path.read_text(encoding='utf-8')}</script>" for path in PAGE_SCRIPTS)
 
 
-def page_frame(who: Identity | None = None) -> None:
+def page_frame(who: Visitor) -> None:
     """Draw the sidebar (the last interaction's messages are drawn by `resolve_visitor`)."""
     _rerun_after_reconnect()
     with st.sidebar:
@@ -54,7 +54,6 @@ def page_frame(who: Identity | None = None) -> None:
             f"Built on the DataTalks.Club interview **{episode.title}** with {episode.guest}, "
             f"{episode.guest_role} ([watch]({episode.video_url}))."
         )
-        if who is not None:
-            sidebar_identity(who)
-        if who is None or who.kind in {"local", "oidc", "header"}:
-            st.caption(describe_store())
+        sidebar_identity(who.identity)
+        if who.identity.kind in {"local", "oidc", "header"}:
+            st.caption(describe_store(who.where))

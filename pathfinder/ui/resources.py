@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine, make_url
 from pathfinder import charts, hosting, store
 from pathfinder.charts import Chart
 from pathfinder.content import Content, ContentError, load_content_cached
-from pathfinder.ui.deployment import configuration, refusal
+from pathfinder.ui.deployment import Configuration, refusal
 
 
 @st.cache_resource(show_spinner=False)
@@ -67,14 +67,15 @@ def _engine_for(url: str, name_location: bool) -> Engine:
 
 
 @dataclass(frozen=True)
-class _Database:
+class Database:
+    """Where this deployment keeps progress."""
+
     url: str  # password included: the engine cache key, never shown
     named: bool  # whether messages may say where it is: a SQLite file on the learner's computer
 
 
-def _database() -> _Database:
+def database(config: Configuration) -> Database:
     """Return where progress goes; a deployment that must serve no one stops the run with why."""
-    config = configuration()
     facts, _, url = config
     render = refusal(config)
     if render is not None or url is None:
@@ -83,33 +84,26 @@ def _database() -> _Database:
         st.stop()
         raise AssertionError("unreachable")  # pragma: no cover - st.stop() raises
     named = url.get_backend_name() == "sqlite" and not facts.serves_others
-    return _Database(url.render_as_string(hide_password=False), named)
+    return Database(url.render_as_string(hide_password=False), named)
 
 
-def database_url() -> str:
-    """Return the database URL from the environment, secrets or the embedded default."""
-    return _database().url
-
-
-def app_engine() -> Engine:
+def app_engine(where: Database) -> Engine:
     """Return the migrated engine; raise StoreUnavailable while the database is away."""
-    database = _database()
     try:
-        return _engine_for(database.url, database.named)
+        return _engine_for(where.url, where.named)
     except store.StoreConfigError as error:
         # Written by a newer version of the app: nothing here may read or write it.
         problem = hosting.schema_problem("newer", "")
-        st.error(str(error) if database.named else problem.message, icon=":material/update:")
+        st.error(str(error) if where.named else problem.message, icon=":material/update:")
         st.stop()
         raise
 
 
-def describe_store() -> str:
+def describe_store(where: Database) -> str:
     """Return a short sentence saying where progress is kept, naming only a local file."""
-    database = _database()
-    parsed = make_url(database.url)
+    parsed = make_url(where.url)
     if parsed.get_backend_name() != "sqlite":
         return "Progress is saved to the shared database."
-    if not database.named:  # a hosted server's files are none of a visitor's business
+    if not where.named:  # a hosted server's files are none of a visitor's business
         return "Progress is saved on this server."
     return f"Progress is saved on this computer, in {store.describe_location(parsed)}."

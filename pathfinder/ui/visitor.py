@@ -23,9 +23,10 @@ from sqlalchemy.engine import Engine
 
 from pathfinder import store
 from pathfinder.ui.access import gate_for
+from pathfinder.ui.deployment import Configuration, configuration
 from pathfinder.ui.feedback import show_pending, store_problem
 from pathfinder.ui.identity import Identity, current_identity, profile_id_for, trusted_header
-from pathfinder.ui.resources import app_engine
+from pathfinder.ui.resources import Database, app_engine, database
 from pathfinder.ui.routes import ROUTES, streamlit_pages
 from pathfinder.ui.state import save_changes
 
@@ -45,6 +46,7 @@ class Visitor:
     """
 
     identity: Identity
+    where: Database  # where this deployment keeps progress
     _data: tuple[Engine, int] | store.StoreUnavailable | None = None  # None: behind a gate
     warned: bool = False  # whether this run already showed the "store unavailable" banner
 
@@ -79,32 +81,34 @@ class Visitor:
         raise self._data or store.StoreUnavailable("Nobody is signed in, so nothing is shown.")
 
 
-def resolve_visitor() -> tuple[Visitor, Callable[[], None] | None]:
+def resolve_visitor(config: Configuration) -> tuple[Visitor, Callable[[], None] | None]:
     """Work out this run's visitor, and the gate to show instead of any page (None: no gate).
 
     Saves what the person changed in the last run before anything is read, and shows the
     messages that saving left ("Note saved", "not saved") or why the store cannot be used.
+    `config` is the deployment's configuration, read once for the run.
     """
+    where = database(config)
     try:
-        engine: Engine | None = app_engine()
+        engine: Engine | None = app_engine(where)
     except store.StoreUnavailable as error:
         engine, problem = None, error
     who = current_identity(engine)
     gate = gate_for(who, behind_proxy=trusted_header() is not None)
     if gate is not None:
-        return Visitor(who), gate
+        return Visitor(who, where), gate
     if engine is None:
-        return Visitor(who, problem, warned=show_pending() or _warn(problem)), None
+        return Visitor(who, where, problem, warned=show_pending() or _warn(problem)), None
     try:
         profile_id = profile_id_for(engine, who)
     except store.StoreUnavailable as error:
-        return Visitor(who, error, warned=show_pending() or _warn(error)), None
+        return Visitor(who, where, error, warned=show_pending() or _warn(error)), None
     if profile_id is None:  # pragma: no cover - every identity that sees data has a profile
-        return Visitor(who), gate_for(Identity("unavailable"), behind_proxy=False)
+        return Visitor(who, where), gate_for(Identity("unavailable"), behind_proxy=False)
     if who.read_only:
         viewing = (store.read_only(engine), profile_id)
-        return Visitor(who, viewing, warned=show_pending()), None
-    me = Visitor(who, (engine, profile_id))
+        return Visitor(who, where, viewing, warned=show_pending()), None
+    me = Visitor(who, where, (engine, profile_id))
     save_changes(me)
     me.warned = show_pending()
     return me, None
@@ -143,7 +147,7 @@ def visitor() -> Visitor:
         st.session_state[_ROUTED] = True
         st.navigation(streamlit_pages(ROUTES), position="hidden")
         st.rerun()
-    current, gate = resolve_visitor()
+    current, gate = resolve_visitor(configuration())
     if gate is not None:
         gate()
         st.stop()
