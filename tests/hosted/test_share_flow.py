@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from pathfinder import store
 from pathfinder.content import load_content
 from pathfinder.ui.identity import INVALID_SHARE_MESSAGE, Identity
+from pathfinder.ui.resources import Database
 from pathfinder.ui.settings_view import case_studies_builder, report_builder
 from pathfinder.ui.visitor import Visitor
 from tests.hosted.conftest import dump, enabled_inputs, page_text, signed_in
@@ -142,7 +143,8 @@ def test_report_and_markdown_builders_read_the_owners_data(app_engine: Engine) -
     """The settings downloads build the owner's HTML report and case-study Markdown on click."""
     owner = _owner(app_engine)
     store.create_case_study(app_engine, owner, "Churn dashboard", {"problem": "Users leave"})
-    me = Visitor(Identity("oidc", display_name="Ann"), (app_engine, owner))
+    where = Database(app_engine.url.render_as_string(hide_password=False), named=False)
+    me = Visitor(Identity("oidc", display_name="Ann"), where, (app_engine, owner))
     c = load_content()
     html_text = report_builder(me, c)()
     assert "<h1>Progress report of Ann</h1>" in html_text
