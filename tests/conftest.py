@@ -14,10 +14,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 
 from pathfinder.content.cache import CACHE_DIR_ENV
 from pathfinder.store import create_store_engine, local_profile_id, migrate
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+from tests.chromium import in_ci
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -30,7 +27,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Fail the run in CI when any test was skipped (PostgreSQL and browser tests must run)."""
-    if not _in_ci():
+    if not in_ci():
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter is not None else []

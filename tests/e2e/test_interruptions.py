@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from benchmarks.browser import StreamlitServer, wait_for_run
+from harness.chromium import wait_for_run
+from harness.server import StreamlitServer
 from pathfinder import store
 from tests.e2e.driver import (
     after_run,
