@@ -1,6 +1,6 @@
 """Browser fixtures: the real `streamlit run dashboard.py` on a temporary database, and Chromium.
 
-Every test here is marked `browser`. A failed test leaves a screenshot
+Every test here is marked `browser` (tests/conftest.py). A failed test leaves a screenshot
 of each open page in test-artifacts/<test>.png. Without a Chromium the tests are skipped
 with the command that installs one, and fail under CI=true.
 """
@@ -21,14 +21,6 @@ from tests.e2e.driver import watch_runs
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "dashboard.py"
 ARTIFACTS = ROOT / "test-artifacts"
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test in this folder as a browser test."""
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(item.path).parents:
-            item.add_marker(pytest.mark.browser)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
