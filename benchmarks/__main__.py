@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import browser, memory, pages, store
+from harness.chromium import chromium_version
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS_DIR = ROOT / "benchmarks" / "results"
@@ -63,7 +64,7 @@ def machine() -> dict[str, Any]:
         "os": platform.platform(),
         "python": platform.python_version(),
         "streamlit": importlib.metadata.version("streamlit"),
-        "chromium": browser.chromium_version(),
+        "chromium": chromium_version(),
         "load average at start (1, 5, 15 min)": load_average(),
     }
 

@@ -1,11 +1,11 @@
-"""Run the real server and Debian's Chromium; time warm and cold renders against an empty app.
+"""Run the real server and Chromium; time warm and cold renders against an empty app.
 
 Run: uv run python -m benchmarks.browser [--runs 7] [--activity 10000]
 
 The dashboard is measured on a realistic learner (every plan step touched, three case
 studies, 10,000 activity rows); the baseline is a one-line Streamlit app. Both are measured
-in the same run, alternating, so the ratios hold on a busy machine. The helpers here
-(`StreamlitServer`, `launch_chromium`, `wait_for_run`) are shared with tests/e2e.
+in the same run, alternating, so the ratios hold on a busy machine. The server and
+browser come from the `harness` package, which the tests use too.
 Writes benchmarks/results/browser.json.
 """
 
@@ -13,39 +13,26 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import signal
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 from benchmarks.output import write_results
+from benchmarks.pages import seed_learner
+from benchmarks.store import add_synthetic_activity
+from harness.chromium import RUN_TIMEOUT_MS, chromium_version, launch_chromium
+from harness.server import ROOT, StreamlitServer, running_server
+from pathfinder import store
 from pathfinder.content.cache import CACHE_DIR_ENV
 
-ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "browser.json"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 EMPTY_APP = "import streamlit as st\nst.write('Hello')\n"
 EMPTY_TEXT = "Hello"
 FIRST_CHECKLIST_ITEM = '[data-testid="stCheckbox"]'
@@ -69,159 +56,6 @@ RENDER_PROBE = """
 """
 WARM_TARGET = 1.5
 COLD_TARGET = 2.0
-START_TIMEOUT_S = 60.0
-RUN_TIMEOUT_MS = 30_000
-
-
-def free_port() -> int:
-    """Return a loopback TCP port that is free right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class StreamlitServer:
-    """One `streamlit run` process on a free loopback port, in its own process group.
-
-    `cwd` is where Streamlit looks for `.streamlit/config.toml` (the repository unless
-    given), as for a person who starts it from a checkout.
-    """
-
-    script: Path
-    database_url: str | None = None
-    log_path: Path | None = None
-    extra_env: Mapping[str, str] = field(default_factory=dict)
-    address: str = "127.0.0.1"  # "0.0.0.0" to be reachable from the network as well
-    cwd: Path = ROOT
-    extra_args: Sequence[str] = ()  # more `streamlit run` options, e.g. --secrets.files
-    port: int = 0  # 0: a free port is picked at launch; set it when the config names it
-    process: subprocess.Popen[bytes] | None = None
-    _log: IO[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        """Return the server's base URL (no trailing slash)."""
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        """Start the server and return once it answers its health check."""
-        self.launch()
-        self.wait_healthy()
-
-    def launch(self) -> None:
-        """Start the server process without waiting for it to be ready."""
-        self.port = self.port or free_port()
-        env = {**os.environ, **self.extra_env}
-        if self.database_url is not None:
-            env["PATHFINDER_DATABASE_URL"] = self.database_url
-        command = [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(self.script),
-            "--server.port",
-            str(self.port),
-            "--server.address",
-            self.address,
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-            "--browser.gatherUsageStats",
-            "false",
-            *self.extra_args,
-        ]
-        self._log = self.log_path.open("ab") if self.log_path else None
-        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-            command,
-            cwd=self.cwd,
-            env=env,
-            stdout=self._log or subprocess.DEVNULL,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so stop() reaches any children
-        )
-
-    def wait_healthy(self, timeout: float = START_TIMEOUT_S) -> None:
-        """Poll /_stcore/health until it says ok; fail with the log if the server died."""
-        assert self.process is not None, "launch() first"
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"streamlit exited with {self.process.returncode}:\n{self.log_tail()}"
-                )
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as reply:  # noqa: S310 - loopback http
-                    if reply.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.05)
-        self.stop()
-        raise TimeoutError(
-            f"streamlit did not become healthy in {timeout:.0f} s:\n{self.log_tail()}"
-        )
-
-    def restart(self) -> None:
-        """Stop the server and start it again on the same port (browsers reconnect to it)."""
-        self.stop()
-        self.start()
-
-    def stop(self) -> None:
-        """Stop the whole process group: SIGTERM, then SIGKILL after 10 seconds."""
-        if self.process is not None and self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGTERM)
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-            except ProcessLookupError:
-                pass
-        self.process = None
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-
-    def log_tail(self, lines: int = 40) -> str:
-        """Return the end of the server's log, for failure messages."""
-        if self.log_path is None or not self.log_path.exists():
-            return "(no log kept)"
-        text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        return "\n".join(text.splitlines()[-lines:])
-
-
-@contextmanager
-def running_server(
-    script: Path, database_url: str | None = None, log_path: Path | None = None
-) -> Iterator[StreamlitServer]:
-    """Yield a started server; stop it on the way out, whatever happened."""
-    server = StreamlitServer(script, database_url=database_url, log_path=log_path)
-    try:
-        server.start()
-        yield server
-    finally:
-        server.stop()
-
-
-def launch_chromium(playwright: Playwright) -> Browser:
-    """Launch Debian's Chromium headless; fail loudly when it is not installed."""
-    if not CHROMIUM.exists():
-        raise RuntimeError(
-            f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install "
-            "chromium; .ci/run does it). Playwright cannot download a browser here."
-        )
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-
-
-def wait_for_run(page: Page, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
-    """Wait until the page is connected and its script run (or fragment run) is over."""
-    app = '[data-testid="stApp"]'
-    page.wait_for_selector(f'{app}[data-test-connection-state="CONNECTED"]', timeout=timeout_ms)
-    page.wait_for_selector(f'{app}[data-test-script-state="notRunning"]', timeout=timeout_ms)
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="hidden", timeout=timeout_ms)
 
 
 # -- the benchmark ------------------------------------------------------------------------
@@ -229,11 +63,6 @@ def wait_for_run(page: Page, timeout_ms: int = RUN_TIMEOUT_MS) -> None:
 
 def seeded_database(directory: Path, activity: int) -> str:
     """Create a realistic learner's SQLite database (see benchmarks.pages); return its URL."""
-    # Imported here: the e2e tests import this module and need none of the seeding code.
-    from benchmarks.pages import seed_learner
-    from benchmarks.store import add_synthetic_activity
-    from pathfinder import store
-
     url = f"sqlite:///{directory / 'bench.db'}"
     rng = random.Random(20261126)
     engine = store.create_store_engine(url)
@@ -376,16 +205,6 @@ def compare(app_times: list[float], empty_times: list[float]) -> dict[str, Any]:
         "app_ms": [t * 1000 for t in app_times],
         "empty_ms": [t * 1000 for t in empty_times],
     }
-
-
-def chromium_version() -> str:
-    """Return the Chromium version string, or 'missing'."""
-    if not CHROMIUM.exists():
-        return "missing"
-    done = subprocess.run(  # noqa: S603 - fixed path, no shell
-        [str(CHROMIUM), "--version"], capture_output=True, text=True, timeout=30, check=False
-    )
-    return done.stdout.strip() or "unknown"
 
 
 def run(runs: int, cold_runs: int, activity: int) -> dict[str, Any]:

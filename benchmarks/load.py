@@ -28,12 +28,8 @@ import argparse
 import asyncio
 import contextlib
 import json
-import os
 import random
 import secrets
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -43,16 +39,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import websockets
 from sqlalchemy.engine import make_url
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
+from harness.server import ROOT, StreamlitServer
 from pathfinder import store
 
-ROOT = Path(__file__).resolve().parents[1]
 PAGE = "plan"
 TICKED_STEPS = 6
 USER_HEADER = "X-Forwarded-User"  # each session is its own learner, as behind a proxy
@@ -268,48 +263,23 @@ async def drive(port: int, sessions: int, seconds: float, think_s: float) -> lis
     return results
 
 
-def free_port() -> int:
-    """Return a TCP port nobody listens on right now, on the loopback interface."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextlib.contextmanager
 def running_server(database_url: str) -> Iterator[int]:
     """Run the dashboard on a free loopback port until the block ends; yield the port."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "PATHFINDER_DATABASE_URL": database_url,
-        "STREAMLIT_SERVER_TRUSTED_USER_HEADERS": json.dumps({USER_HEADER: "user"}),
-    }
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--server.fileWatcherType", "none",
-        "--server.runOnSave", "false", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    with tempfile.TemporaryFile() as log:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)  # noqa: S603
+    with tempfile.TemporaryDirectory(prefix="pathfinder-load-") as folder:
+        server = StreamlitServer(
+            ROOT / "dashboard.py",
+            database_url=database_url,
+            log_path=Path(folder) / "streamlit.log",
+            extra_env={"STREAMLIT_SERVER_TRUSTED_USER_HEADERS": json.dumps({USER_HEADER: "user"})},
+            extra_args=["--server.runOnSave", "false"],
+        )
         try:
-            deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-            while True:
-                with contextlib.suppress(httpx.HTTPError):
-                    if httpx.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).is_success:
-                        break
-                if server.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise RuntimeError(f"the server did not start:\n{log.read().decode()[-2000:]}")
-                time.sleep(0.2)
-            yield port
+            server.launch()
+            server.wait_healthy(SERVER_START_TIMEOUT_S)
+            yield server.port
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=20)
+            server.stop()
 
 
 @contextlib.contextmanager

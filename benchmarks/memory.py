@@ -20,15 +20,10 @@ from typing import Any
 
 from playwright.sync_api import BrowserContext, Page, sync_playwright
 
-from benchmarks.browser import (
-    ROOT,
-    chromium_version,
-    launch_chromium,
-    running_server,
-    seeded_database,
-    wait_for_run,
-)
+from benchmarks.browser import seeded_database
 from benchmarks.output import write_results
+from harness.chromium import chromium_version, launch_chromium, wait_for_run
+from harness.server import ROOT, running_server
 
 RESULTS = ROOT / "benchmarks" / "results" / "memory.json"
 PER_SESSION_TARGET_MB = 2.0

@@ -1,4 +1,4 @@
-"""Shared pytest configuration: in CI a skipped test is a failure."""
+"""Shared pytest configuration: markers by folder and fixture; in CI a skipped test is a failure."""
 
 from __future__ import annotations
 
@@ -14,10 +14,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 
 from pathfinder.content.cache import CACHE_DIR_ENV
 from pathfinder.store import create_store_engine, local_profile_id, migrate
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+from tests.chromium import in_ci
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -28,9 +25,34 @@ def pytest_configure(config: pytest.Config) -> None:
         )
 
 
+TESTS = Path(__file__).parent
+BROWSER_FIXTURES = {"playwright", "browser", "page", "people"}
+# Whole files whose tests take tens of seconds or minutes (see `pytest --durations`): each
+# starts servers, soaks or walks for a fixed time, so `-m "not slow"` leaves them out.
+SLOW_FILES = {
+    TESTS / "reliability" / "test_crash_safety.py",
+    TESTS / "reliability" / "test_load.py",
+    TESTS / "e2e" / "test_random_walk.py",
+    TESTS / "hosted" / "test_scale_out.py",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark tests `browser` (tests/e2e, browser fixtures), `postgres` and `slow` (SLOW_FILES)."""
+    for item in items:
+        path = Path(item.path)
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if TESTS / "e2e" in path.parents or fixtures & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if "postgres_url" in fixtures:
+            item.add_marker(pytest.mark.postgres)
+        if path in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Fail the run in CI when any test was skipped (PostgreSQL and browser tests must run)."""
-    if not _in_ci():
+    if not in_ci():
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter is not None else []
@@ -100,7 +122,7 @@ def bare_engine(store_url: URL) -> Iterator[Engine]:
 
 @pytest.fixture
 def engine(bare_engine: Engine) -> Engine:
-    """Return an engine on a test database migrated to the newest revision."""
+    """Return a store engine on the parametrized test database, migrated to the newest revision."""
     migrate(bare_engine)
     return bare_engine
 

@@ -20,7 +20,8 @@ from sqlalchemy.engine import Engine
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from benchmarks.browser import RUN_TIMEOUT_MS, StreamlitServer, wait_for_run
+from harness.chromium import RUN_TIMEOUT_MS, wait_for_run
+from harness.server import StreamlitServer
 from pathfinder import store
 
 DETAILS = "Status, why, resources and notes"

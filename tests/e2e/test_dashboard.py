@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from benchmarks.browser import StreamlitServer
+from harness.server import StreamlitServer
 from pathfinder import store
 from tests.e2e.driver import (
     ERRORS,

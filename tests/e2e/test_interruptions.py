@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from benchmarks.browser import StreamlitServer, wait_for_run
+from harness.chromium import wait_for_run
+from harness.server import StreamlitServer
 from pathfinder import store
 from tests.e2e.driver import (
     after_run,
@@ -288,9 +289,13 @@ def test_two_quick_ticks_on_different_steps_are_both_saved(
         labels[1].click()
     expect(checkbox(page, FIRST[1])).to_be_checked()
     expect(checkbox(page, FOURTH[1])).to_be_checked()
-    page.wait_for_timeout(500)  # let a run the second click may have queued finish
-    items = stored_items(server)
-    assert (items[FIRST[0]]["status"], items[FOURTH[0]]["status"]) == ("done", "done")
+
+    def both_saved() -> bool:
+        items = stored_items(server)
+        return all(items.get(step, {}).get("status") == "done" for step in (FIRST[0], FOURTH[0]))
+
+    # The second tick may be saved by a run queued behind the first one's.
+    wait_until(both_saved, "both ticks saved")
 
 
 # -- two tabs on one profile --------------------------------------------------------------------

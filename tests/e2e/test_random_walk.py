@@ -30,7 +30,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Dialog, Locator, Page, expect
 
-from benchmarks.browser import StreamlitServer, wait_for_run
+from harness.chromium import wait_for_run
+from harness.server import StreamlitServer
 from pathfinder import store
 from tests.e2e.driver import (
     DETAILS,

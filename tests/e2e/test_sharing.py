@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from benchmarks.browser import StreamlitServer
+from harness.server import StreamlitServer
 from pathfinder import store
 from pathfinder.local_access import network_address
 from pathfinder.ui.access import REMOTE_MESSAGE

@@ -24,7 +24,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
-from benchmarks.browser import StreamlitServer, free_port
+from harness.server import StreamlitServer, free_port
 from pathfinder import store
 from pathfinder.store.schema import profiles
 from tests.e2e.conftest import DASHBOARD, People

@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
 
-from benchmarks.browser import StreamlitServer
+from harness.server import StreamlitServer
 from pathfinder import store
 from pathfinder.store.schema import profiles
 from tests.e2e.conftest import ARTIFACTS, DASHBOARD

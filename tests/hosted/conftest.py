@@ -76,32 +76,21 @@ def open_app(database_url: str) -> Callable[..., AppTest]:
     return open_
 
 
+def drawn_protos(at: AppTest) -> list[Any]:
+    """Return the message of every element and block the last run drew, toasts included."""
+    nodes = [*at.main, *at.sidebar, *at.toast]
+    return [node.proto for node in nodes if getattr(node, "proto", None) is not None]
+
+
 def page_text(at: AppTest) -> str:
-    """Return everything the last run drew (every element's message), main area and sidebar."""
-    parts: list[str] = []
-
-    def walk(node: Any) -> None:
-        proto = getattr(node, "proto", None)
-        if proto is not None:
-            parts.append(str(proto))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at._tree)
-    return "\n".join(parts)
+    """Return everything the last run drew (every element's message), as one text."""
+    return "\n".join(str(proto) for proto in drawn_protos(at))
 
 
 def enabled_inputs(at: AppTest) -> list[tuple[str, str]]:
     """Return (kind, label) of every widget the last run drew that a person could use."""
-    found: list[tuple[str, str]] = []
-
-    def walk(node: Any) -> None:
-        proto = getattr(node, "proto", None)
-        if proto is not None and hasattr(proto, "disabled") and not proto.disabled:
-            label = getattr(proto, "label", "") or getattr(proto, "id", "")
-            found.append((type(proto).__name__, str(label)))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at._tree)
-    return found
+    return [
+        (type(proto).__name__, str(getattr(proto, "label", "") or getattr(proto, "id", "")))
+        for proto in drawn_protos(at)
+        if hasattr(proto, "disabled") and not proto.disabled
+    ]

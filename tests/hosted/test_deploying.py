@@ -84,7 +84,7 @@ def test_dockerfile_checks_health_and_uses_the_hosted_config() -> None:
 
 
 def test_readme_documents_deploying_and_sharing() -> None:
-    """The README has the Deploying and Sharing sections the issue asks for."""
+    """The README has the Deploying and Sharing sections, each with its subsections."""
     readme = (ROOT / "README.md").read_text("utf-8")
     for heading in (
         "## Deploying",

@@ -24,7 +24,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect
 
-from benchmarks.browser import StreamlitServer
+from harness.server import StreamlitServer
 from pathfinder import hosting, store
 from pathfinder.store.schema import profiles
 from tests.conftest import postgres_schema_url

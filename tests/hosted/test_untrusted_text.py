@@ -7,7 +7,6 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable
-from typing import Any
 
 import pandas as pd
 import pytest
@@ -18,7 +17,7 @@ from pathfinder import report, store
 from pathfinder.content import load_content
 from pathfinder.domain.plan import plan_table
 from pathfinder.exports import plan_csv
-from tests.hosted.conftest import ISSUER, signed_in
+from tests.hosted.conftest import ISSUER, drawn_protos, signed_in
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -45,19 +44,10 @@ def assert_inert_markdown(text: str) -> None:
     assert not _UNESCAPED_LINK.search(text), text
 
 
-def _walk(node: Any, out: list[Any]) -> list[Any]:
-    proto = getattr(node, "proto", None)
-    if proto is not None:
-        out.append(proto)
-    for child in getattr(node, "children", {}).values():
-        _walk(child, out)
-    return out
-
-
 def assert_page_inert(at: AppTest) -> int:
     """Check every drawn element; return how many carried a payload (so tests are not vacuous)."""
     carried = 0
-    for proto in _walk(at._tree, []):
+    for proto in drawn_protos(at):
         kind, text = type(proto).__name__, str(proto)
         if "alert" not in text:
             continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,8 +24,8 @@ def database_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 @pytest.fixture
-def engine(database_url: str) -> Engine:
-    """Return an engine on the test's database, migrated, for asserting what was stored."""
+def app_engine(database_url: str) -> Iterator[Engine]:
+    """Yield an engine on the app's database, migrated, for seeding and asserting."""
     engine = store.create_store_engine(database_url)
     store.migrate(engine)
     yield engine
@@ -33,9 +33,9 @@ def engine(database_url: str) -> Engine:
 
 
 @pytest.fixture
-def profile_id(engine: Engine) -> int:
-    """Return the local learner's profile id."""
-    return store.local_profile_id(engine)
+def profile_id(app_engine: Engine) -> int:
+    """Return the local learner's profile id in the app's database."""
+    return store.local_profile_id(app_engine)
 
 
 @pytest.fixture

@@ -173,7 +173,7 @@ def test_head_constant_matches_the_newest_migration() -> None:
 
 
 def test_start_at_head_does_not_import_alembic(tmp_path: Path) -> None:
-    """A start on a current database skips Alembic entirely (it costs a second of cold start)."""
+    """A start on a current database skips Alembic entirely."""
     url = f"sqlite:///{tmp_path / 'fast.db'}"
     code = (
         "import sys\n"
