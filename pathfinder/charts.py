@@ -3,12 +3,12 @@
 Every builder takes a frame from ``pathfinder.domain`` and returns a ``Chart``: the figure,
 a sentence that says what it shows (for screen readers and as a caption), and a small table
 of the numbers behind it. Figures use ``plotly.graph_objects`` only (``plotly.express``
-costs about 30 ms a call here), never change ``plotly.io.templates``, draw on transparent
+is many times slower to build a figure), never change ``plotly.io.templates``, draw on transparent
 backgrounds and set no text colours, so Streamlit's light and dark themes both read well.
 Series differ by marker, dash or pattern as well as colour (Okabe-Ito palette).
 
 Each figure is built in one ``go.Figure(data=..., layout=...)`` call from plain dicts:
-every later ``update_layout`` / ``update_xaxes`` call re-validates and costs 1-4 ms here.
+every later ``update_layout`` / ``update_xaxes`` call re-validates the whole figure.
 """
 
 from __future__ import annotations
