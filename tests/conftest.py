@@ -38,10 +38,13 @@ SLOW_FILES = {
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark tests `browser` (tests/e2e, browser fixtures), `postgres` and `slow` (SLOW_FILES)."""
+    """Mark tests `browser`, `app` (runs the app through AppTest), `postgres` and `slow`."""
     for item in items:
         path = Path(item.path)
         fixtures = set(getattr(item, "fixturenames", ()))
+        module = getattr(item, "module", None)
+        if module is not None and "AppTest" in vars(module):
+            item.add_marker(pytest.mark.app)
         if TESTS / "e2e" in path.parents or fixtures & BROWSER_FIXTURES:
             item.add_marker(pytest.mark.browser)
         if "postgres_url" in fixtures:
