@@ -9,8 +9,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from pathfinder.store.common import TIMESTAMP, frame, lock_profile, per_dialect
-from pathfinder.store.engine import run_read, run_write
+from pathfinder.store.common import TIMESTAMP, frame, per_dialect, write_for_profile
+from pathfinder.store.engine import run_read
 from pathfinder.store.schema import activity_daily, utc_day, week_start
 from pathfinder.store.schema import activity_log as log_table
 
@@ -122,7 +122,6 @@ def rebuild_activity_counts(engine: Engine, profile_id: int) -> None:
     """Recount a profile's per-day counters from its log (after bulk loads or repairs)."""
 
     def work(conn: Connection) -> None:
-        lock_profile(conn, profile_id)
         conn.execute(activity_daily.delete().where(activity_daily.c.profile_id == profile_id))
         day = utc_day(log_table.c.at)
         conn.execute(
@@ -134,4 +133,4 @@ def rebuild_activity_counts(engine: Engine, profile_id: int) -> None:
             )
         )
 
-    run_write(engine, work)
+    write_for_profile(engine, profile_id, work)

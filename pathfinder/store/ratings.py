@@ -10,8 +10,15 @@ from sqlalchemy.engine import Connection, Engine
 
 from pathfinder.entities import Rating, RatingKind, Target
 from pathfinder.store.activity import log_event
-from pathfinder.store.common import TIMESTAMP, checked, frame, insert_for, lock_profile, utc_now
-from pathfinder.store.engine import run_read, run_write
+from pathfinder.store.common import (
+    TIMESTAMP,
+    checked,
+    frame,
+    insert_for,
+    utc_now,
+    write_for_profile,
+)
+from pathfinder.store.engine import run_read
 from pathfinder.store.schema import ratings, targets
 
 RATING_COLUMNS = {"subject_id": "str", "level": "int64", "rated_at": TIMESTAMP}
@@ -35,7 +42,6 @@ def rate(
     checked(Rating, kind=kind, subject_id=subject_id, level=level, rated_at=at)
 
     def work(conn: Connection) -> bool:
-        lock_profile(conn, profile_id)
         latest = conn.execute(
             sa.select(ratings.c.level)
             .where(
@@ -56,7 +62,7 @@ def rate(
         log_event(conn, profile_id, at, "rating", subject_id, {"kind": kind, "level": level})
         return True
 
-    return run_write(engine, work)
+    return write_for_profile(engine, profile_id, work)
 
 
 def rating_history(engine: Engine, profile_id: int, kind: RatingKind) -> pd.DataFrame:
@@ -110,7 +116,6 @@ def set_target(
     at = utc_now(now)
 
     def work(conn: Connection) -> bool:
-        lock_profile(conn, profile_id)
         stored = conn.execute(
             sa.select(targets.c.target_date, targets.c.hours_per_week).where(
                 targets.c.profile_id == profile_id
@@ -138,7 +143,7 @@ def set_target(
         log_event(conn, profile_id, at, "target", None, detail)
         return True
 
-    return run_write(engine, work)
+    return write_for_profile(engine, profile_id, work)
 
 
 def get_target(engine: Engine, profile_id: int) -> Target:
