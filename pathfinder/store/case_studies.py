@@ -12,7 +12,14 @@ from sqlalchemy.engine import Connection, Engine
 
 from pathfinder.entities import CaseStudyDraft, Instant
 from pathfinder.store.activity import log_event
-from pathfinder.store.common import TIMESTAMP, checked, frame, utc_now, write_for_profile
+from pathfinder.store.common import (
+    TIMESTAMP,
+    checked,
+    columns_of,
+    read_frame,
+    utc_now,
+    write_for_profile,
+)
 from pathfinder.store.engine import run_read
 from pathfinder.store.errors import CaseStudyNotFound, ChangedElsewhere
 from pathfinder.store.schema import case_studies
@@ -29,16 +36,7 @@ CASE_STUDY_COLUMNS = {
 }
 
 _cs = case_studies
-_COLUMNS = (
-    _cs.c.id,
-    _cs.c.title,
-    _cs.c.status,
-    _cs.c.version,
-    _cs.c.shared,
-    _cs.c.created_at,
-    _cs.c.updated_at,
-    _cs.c.sections,
-)
+_COLUMNS = columns_of(_cs, CASE_STUDY_COLUMNS)
 
 
 class CaseStudy(CaseStudyDraft):
@@ -161,8 +159,7 @@ def save_case_study(
 def list_case_studies(engine: Engine, profile_id: int) -> pd.DataFrame:
     """Return the profile's case studies, oldest first, sections as dicts."""
     stmt = sa.select(*_COLUMNS).where(_cs.c.profile_id == profile_id).order_by(_cs.c.id)
-    rows = run_read(engine, lambda conn: conn.execute(stmt).all())
-    return frame(rows, CASE_STUDY_COLUMNS)
+    return read_frame(engine, stmt, CASE_STUDY_COLUMNS)
 
 
 def get_case_study(engine: Engine, profile_id: int, case_study_id: int) -> CaseStudy:

@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from pathfinder.entities import Entity, first_problem
-from pathfinder.store.engine import run_write
+from pathfinder.store.engine import run_read, run_write
 from pathfinder.store.errors import InvalidInput
 from pathfinder.store.schema import profiles
 
@@ -74,6 +74,17 @@ def write_for_profile(engine: Engine, profile_id: int, work: Callable[[Connectio
         return work(conn)
 
     return run_write(engine, locked)
+
+
+def columns_of(table: sa.Table, columns: Mapping[str, str]) -> list[sa.Column[Any]]:
+    """Return the table's columns named by a frame's column dtypes, in the same order."""
+    return [table.c[name] for name in columns]
+
+
+def read_frame(engine: Engine, stmt: sa.Executable, columns: Mapping[str, str]) -> pd.DataFrame:
+    """Run one SELECT and return its rows as a frame with the given columns and dtypes."""
+    rows = run_read(engine, lambda conn: conn.execute(stmt).all())
+    return frame(rows, columns)
 
 
 def checked(model: type[E], **fields: Any) -> E:

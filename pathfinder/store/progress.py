@@ -15,13 +15,13 @@ from pathfinder.store.activity import log_event, log_events
 from pathfinder.store.common import (
     TIMESTAMP,
     checked,
-    frame,
+    columns_of,
     insert_for,
     per_dialect,
+    read_frame,
     utc_now,
     write_for_profile,
 )
-from pathfinder.store.engine import run_read
 from pathfinder.store.errors import ChangedElsewhere
 from pathfinder.store.schema import case_studies, ratings, targets
 from pathfinder.store.schema import item_progress as progress_table
@@ -259,21 +259,11 @@ def set_links(
 def item_progress(engine: Engine, profile_id: int) -> pd.DataFrame:
     """Return every item this profile has touched, including retired ones."""
     stmt = (
-        sa.select(
-            _t.c.item_id,
-            _t.c.status,
-            _t.c.started_at,
-            _t.c.completed_at,
-            _t.c.note,
-            _t.c.note_version,
-            _t.c.links,
-            _t.c.updated_at,
-        )
+        sa.select(*columns_of(_t, ITEM_PROGRESS_COLUMNS))
         .where(_t.c.profile_id == profile_id)
         .order_by(_t.c.item_id)
     )
-    rows = run_read(engine, lambda conn: conn.execute(stmt).all())
-    return frame(rows, ITEM_PROGRESS_COLUMNS)
+    return read_frame(engine, stmt, ITEM_PROGRESS_COLUMNS)
 
 
 def retired_item_ids(progress: pd.DataFrame, known_item_ids: Iterable[str]) -> list[str]:

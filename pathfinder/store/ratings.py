@@ -13,8 +13,8 @@ from pathfinder.store.activity import log_event
 from pathfinder.store.common import (
     TIMESTAMP,
     checked,
-    frame,
     insert_for,
+    read_frame,
     utc_now,
     write_for_profile,
 )
@@ -72,8 +72,7 @@ def rating_history(engine: Engine, profile_id: int, kind: RatingKind) -> pd.Data
         .where((ratings.c.profile_id == profile_id) & (ratings.c.kind == kind))
         .order_by(ratings.c.rated_at, ratings.c.id)
     )
-    rows = run_read(engine, lambda conn: conn.execute(stmt).all())
-    return frame(rows, RATING_COLUMNS)
+    return read_frame(engine, stmt, RATING_COLUMNS)
 
 
 def latest_ratings(engine: Engine, profile_id: int, kind: RatingKind) -> pd.DataFrame:
@@ -98,8 +97,7 @@ def latest_ratings(engine: Engine, profile_id: int, kind: RatingKind) -> pd.Data
         .where(ranked.c.rank == 1)
         .order_by(ranked.c.subject_id)
     )
-    rows = run_read(engine, lambda conn: conn.execute(stmt).all())
-    return frame(rows, RATING_COLUMNS)
+    return read_frame(engine, stmt, RATING_COLUMNS)
 
 
 def set_target(
