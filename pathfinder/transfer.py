@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import date, datetime
 from typing import Annotated, Any, NoReturn
 
@@ -155,24 +155,24 @@ def _depth(data: Any) -> int:
 # -- the file format: the entity models, with times as ISO text and ids checked ----------
 
 
-def _instant_from_text(value: Any) -> Any:
+def _from_iso_text(value: Any, parse: Callable[[str], Any], looks_like: str) -> Any:
+    """Parse ISO text with `parse`; refuse anything else, saying what it should look like."""
     if not isinstance(value, str):
         raise refusal(f"must be text, not {json_kind(value)}")
     try:
-        return datetime.fromisoformat(value)
+        return parse(value)
     except ValueError:
-        raise refusal(
-            f"{shown(value)} is not a date and time like 2025-01-31T09:00:00+00:00"
-        ) from None
+        raise refusal(f"{shown(value)} is not {looks_like}") from None
+
+
+def _instant_from_text(value: Any) -> Any:
+    return _from_iso_text(
+        value, datetime.fromisoformat, "a date and time like 2025-01-31T09:00:00+00:00"
+    )
 
 
 def _date_from_text(value: Any) -> Any:
-    if not isinstance(value, str):
-        raise refusal(f"must be text, not {json_kind(value)}")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise refusal(f"{shown(value)} is not a date like 2025-06-30") from None
+    return _from_iso_text(value, date.fromisoformat, "a date like 2025-06-30")
 
 
 def _known(info: ValidationInfo, what: str) -> Any:

@@ -9,8 +9,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from pathfinder.store.common import TIMESTAMP, frame, lock_profile, per_dialect
-from pathfinder.store.engine import run_read, run_write
+from pathfinder.store.common import TIMESTAMP, per_dialect, read_frame, write_for_profile
 from pathfinder.store.schema import activity_daily, utc_day, week_start
 from pathfinder.store.schema import activity_log as log_table
 
@@ -83,8 +82,7 @@ def activity_per_day(engine: Engine, profile_id: int) -> pd.DataFrame:
         .group_by(activity_daily.c.day)
         .order_by(activity_daily.c.day)
     )
-    rows = run_read(engine, lambda conn: conn.execute(stmt).all())
-    return frame(rows, PER_DAY_COLUMNS)
+    return read_frame(engine, stmt, PER_DAY_COLUMNS)
 
 
 def activity_per_week(engine: Engine, profile_id: int) -> pd.DataFrame:
@@ -96,8 +94,7 @@ def activity_per_week(engine: Engine, profile_id: int) -> pd.DataFrame:
         .group_by(week)
         .order_by(week)
     )
-    rows = run_read(engine, lambda conn: conn.execute(stmt).all())
-    return frame(rows, PER_WEEK_COLUMNS)
+    return read_frame(engine, stmt, PER_WEEK_COLUMNS)
 
 
 def activity_log(engine: Engine, profile_id: int, limit: int = DEFAULT_LOG_LIMIT) -> pd.DataFrame:
@@ -114,15 +111,13 @@ def activity_log(engine: Engine, profile_id: int, limit: int = DEFAULT_LOG_LIMIT
         .order_by(log_table.c.at.desc(), log_table.c.id.desc())
         .limit(limit)
     )
-    rows = run_read(engine, lambda conn: conn.execute(stmt).all())
-    return frame(rows, LOG_COLUMNS)
+    return read_frame(engine, stmt, LOG_COLUMNS)
 
 
 def rebuild_activity_counts(engine: Engine, profile_id: int) -> None:
     """Recount a profile's per-day counters from its log (after bulk loads or repairs)."""
 
     def work(conn: Connection) -> None:
-        lock_profile(conn, profile_id)
         conn.execute(activity_daily.delete().where(activity_daily.c.profile_id == profile_id))
         day = utc_day(log_table.c.at)
         conn.execute(
@@ -134,4 +129,4 @@ def rebuild_activity_counts(engine: Engine, profile_id: int) -> None:
             )
         )
 
-    run_write(engine, work)
+    write_for_profile(engine, profile_id, work)

@@ -12,8 +12,15 @@ from sqlalchemy.engine import Connection, Engine
 
 from pathfinder.entities import CaseStudyDraft, Instant
 from pathfinder.store.activity import log_event
-from pathfinder.store.common import TIMESTAMP, checked, frame, lock_profile, utc_now
-from pathfinder.store.engine import run_read, run_write
+from pathfinder.store.common import (
+    TIMESTAMP,
+    checked,
+    columns_of,
+    read_frame,
+    utc_now,
+    write_for_profile,
+)
+from pathfinder.store.engine import run_read
 from pathfinder.store.errors import CaseStudyNotFound, ChangedElsewhere
 from pathfinder.store.schema import case_studies
 
@@ -29,16 +36,7 @@ CASE_STUDY_COLUMNS = {
 }
 
 _cs = case_studies
-_COLUMNS = (
-    _cs.c.id,
-    _cs.c.title,
-    _cs.c.status,
-    _cs.c.version,
-    _cs.c.shared,
-    _cs.c.created_at,
-    _cs.c.updated_at,
-    _cs.c.sections,
-)
+_COLUMNS = columns_of(_cs, CASE_STUDY_COLUMNS)
 
 
 class CaseStudy(CaseStudyDraft):
@@ -73,7 +71,6 @@ def create_case_study(
     at = utc_now(now)
 
     def work(conn: Connection) -> int:
-        lock_profile(conn, profile_id)
         new_id = conn.execute(
             _cs.insert()
             .values(
@@ -88,7 +85,7 @@ def create_case_study(
         log_event(conn, profile_id, at, "case-study", str(new_id), {"action": "created"})
         return int(new_id)
 
-    return run_write(engine, work)
+    return write_for_profile(engine, profile_id, work)
 
 
 def save_case_study(
@@ -113,7 +110,6 @@ def save_case_study(
     def work(conn: Connection) -> int:
         # The profile lock serialises this profile's writers, so reading the current
         # version and then writing cannot interleave with another save.
-        lock_profile(conn, profile_id)
         current = conn.execute(
             sa.select(_cs.c.title, _cs.c.sections, _cs.c.status, _cs.c.version).where(
                 _owned(profile_id, case_study_id)
@@ -157,14 +153,13 @@ def save_case_study(
         )
         return int(new_version)
 
-    return run_write(engine, work)
+    return write_for_profile(engine, profile_id, work)
 
 
 def list_case_studies(engine: Engine, profile_id: int) -> pd.DataFrame:
     """Return the profile's case studies, oldest first, sections as dicts."""
     stmt = sa.select(*_COLUMNS).where(_cs.c.profile_id == profile_id).order_by(_cs.c.id)
-    rows = run_read(engine, lambda conn: conn.execute(stmt).all())
-    return frame(rows, CASE_STUDY_COLUMNS)
+    return read_frame(engine, stmt, CASE_STUDY_COLUMNS)
 
 
 def get_case_study(engine: Engine, profile_id: int, case_study_id: int) -> CaseStudy:
@@ -192,10 +187,9 @@ def delete_case_study(
     at = utc_now(now)
 
     def work(conn: Connection) -> bool:
-        lock_profile(conn, profile_id)
         deleted = conn.execute(_cs.delete().where(_owned(profile_id, case_study_id))).rowcount
         if deleted:
             log_event(conn, profile_id, at, "case-study", str(case_study_id), {"action": "deleted"})
         return bool(deleted)
 
-    return run_write(engine, work)
+    return write_for_profile(engine, profile_id, work)

@@ -1,4 +1,4 @@
-"""Small helpers shared by the store modules: clocks, upserts, input checks, frames."""
+"""Small helpers shared by the store modules: clocks, upserts, locked writes, checks, frames."""
 
 from __future__ import annotations
 
@@ -12,15 +12,17 @@ import pandas as pd
 import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from pathfinder.entities import Entity, first_problem
+from pathfinder.store.engine import run_read, run_write
 from pathfinder.store.errors import InvalidInput
 from pathfinder.store.schema import profiles
 
 TIMESTAMP = "datetime64[us, UTC]"
 _TIMESTAMP_DTYPE = pd.DatetimeTZDtype(unit="us", tz="UTC")
 E = TypeVar("E", bound=Entity)
+T = TypeVar("T")
 
 
 def utc_now(now: datetime | None = None) -> datetime:
@@ -62,6 +64,27 @@ def lock_profile(conn: Connection, profile_id: int) -> None:
     ).first()
     if found is None:
         raise LookupError(f"no profile with id {profile_id}")
+
+
+def write_for_profile(engine: Engine, profile_id: int, work: Callable[[Connection], T]) -> T:
+    """Run work in one write transaction that first takes the profile's lock (lock_profile)."""
+
+    def locked(conn: Connection) -> T:
+        lock_profile(conn, profile_id)
+        return work(conn)
+
+    return run_write(engine, locked)
+
+
+def columns_of(table: sa.Table, columns: Mapping[str, str]) -> list[sa.Column[Any]]:
+    """Return the table's columns named by a frame's column dtypes, in the same order."""
+    return [table.c[name] for name in columns]
+
+
+def read_frame(engine: Engine, stmt: sa.Executable, columns: Mapping[str, str]) -> pd.DataFrame:
+    """Run one SELECT and return its rows as a frame with the given columns and dtypes."""
+    rows = run_read(engine, lambda conn: conn.execute(stmt).all())
+    return frame(rows, columns)
 
 
 def checked(model: type[E], **fields: Any) -> E:

@@ -10,8 +10,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from pathfinder.entities import EXPORT_VERSION, FORMAT, ImportDocument
 from pathfinder.store.activity import log_event
-from pathfinder.store.common import lock_profile, utc_now
-from pathfinder.store.engine import run_read, run_write
+from pathfinder.store.common import utc_now, write_for_profile
+from pathfinder.store.engine import run_read
 from pathfinder.store.schema import case_studies, item_progress, ratings, targets
 
 
@@ -114,7 +114,6 @@ def import_profile(
     at = utc_now(now)
 
     def work(conn: Connection) -> None:
-        lock_profile(conn, profile_id)
         # Keep note versions rising across the import, so a tab opened before it cannot
         # silently overwrite an imported note (it gets ChangedElsewhere instead).
         old_versions = dict(
@@ -196,4 +195,4 @@ def import_profile(
             },
         )
 
-    run_write(engine, work)
+    write_for_profile(engine, profile_id, work)

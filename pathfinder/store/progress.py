@@ -15,13 +15,13 @@ from pathfinder.store.activity import log_event, log_events
 from pathfinder.store.common import (
     TIMESTAMP,
     checked,
-    frame,
+    columns_of,
     insert_for,
-    lock_profile,
     per_dialect,
+    read_frame,
     utc_now,
+    write_for_profile,
 )
-from pathfinder.store.engine import run_read, run_write
 from pathfinder.store.errors import ChangedElsewhere
 from pathfinder.store.schema import case_studies, ratings, targets
 from pathfinder.store.schema import item_progress as progress_table
@@ -128,13 +128,12 @@ def set_status(
     at = utc_now(now)
 
     def work(conn: Connection) -> bool:
-        lock_profile(conn, profile_id)
         changed = _write_statuses(conn, profile_id, [item_id], status, at)
         if changed:
             log_event(conn, profile_id, at, "status", item_id, {"status": status})
         return bool(changed)
 
-    return run_write(engine, work)
+    return write_for_profile(engine, profile_id, work)
 
 
 def set_statuses(
@@ -156,12 +155,11 @@ def set_statuses(
         return 0
 
     def work(conn: Connection) -> int:
-        lock_profile(conn, profile_id)
         changed = _write_statuses(conn, profile_id, ids, status, at)
         log_events(conn, profile_id, at, "status", [(i, {"status": status}) for i in changed])
         return len(changed)
 
-    return run_write(engine, work)
+    return write_for_profile(engine, profile_id, work)
 
 
 def save_note(
@@ -183,7 +181,6 @@ def save_note(
     key = (_t.c.profile_id == profile_id) & (_t.c.item_id == item_id)
 
     def work(conn: Connection) -> int:
-        lock_profile(conn, profile_id)
         conn.execute(
             _ENSURE_ROW[conn.dialect.name],
             {"profile_id": profile_id, "item_id": item_id, "updated_at": at},
@@ -209,7 +206,7 @@ def save_note(
         log_event(conn, profile_id, at, "note", item_id, {"version": new_version})
         return int(new_version)
 
-    return run_write(engine, work)
+    return write_for_profile(engine, profile_id, work)
 
 
 def set_links(
@@ -232,7 +229,6 @@ def set_links(
     key = (_t.c.profile_id == profile_id) & (_t.c.item_id == item_id)
 
     def work(conn: Connection) -> bool:
-        lock_profile(conn, profile_id)
         stored = list(conn.execute(sa.select(_t.c.links).where(key)).scalar_one_or_none() or [])
         if stored == new_links:
             return False  # the same links again: nothing to write or log
@@ -257,27 +253,17 @@ def set_links(
         log_event(conn, profile_id, at, "links", item_id, {"count": len(new_links)})
         return True
 
-    return run_write(engine, work)
+    return write_for_profile(engine, profile_id, work)
 
 
 def item_progress(engine: Engine, profile_id: int) -> pd.DataFrame:
     """Return every item this profile has touched, including retired ones."""
     stmt = (
-        sa.select(
-            _t.c.item_id,
-            _t.c.status,
-            _t.c.started_at,
-            _t.c.completed_at,
-            _t.c.note,
-            _t.c.note_version,
-            _t.c.links,
-            _t.c.updated_at,
-        )
+        sa.select(*columns_of(_t, ITEM_PROGRESS_COLUMNS))
         .where(_t.c.profile_id == profile_id)
         .order_by(_t.c.item_id)
     )
-    rows = run_read(engine, lambda conn: conn.execute(stmt).all())
-    return frame(rows, ITEM_PROGRESS_COLUMNS)
+    return read_frame(engine, stmt, ITEM_PROGRESS_COLUMNS)
 
 
 def retired_item_ids(progress: pd.DataFrame, known_item_ids: Iterable[str]) -> list[str]:
@@ -292,7 +278,6 @@ def reset_plan(engine: Engine, profile_id: int, *, now: datetime | None = None) 
     at = utc_now(now)
 
     def work(conn: Connection) -> int:
-        lock_profile(conn, profile_id)
         changed = conn.execute(
             _t.update()
             .where((_t.c.profile_id == profile_id) & (_t.c.status != NOT_STARTED))
@@ -301,7 +286,7 @@ def reset_plan(engine: Engine, profile_id: int, *, now: datetime | None = None) 
         log_event(conn, profile_id, at, "reset-plan", None, {"items": changed})
         return int(changed)
 
-    return run_write(engine, work)
+    return write_for_profile(engine, profile_id, work)
 
 
 def reset_all(engine: Engine, profile_id: int, *, now: datetime | None = None) -> None:
@@ -309,7 +294,6 @@ def reset_all(engine: Engine, profile_id: int, *, now: datetime | None = None) -
     at = utc_now(now)
 
     def work(conn: Connection) -> None:
-        lock_profile(conn, profile_id)
         counts = {
             table.name: conn.execute(
                 table.delete().where(table.c.profile_id == profile_id)
@@ -318,4 +302,4 @@ def reset_all(engine: Engine, profile_id: int, *, now: datetime | None = None) -
         }
         log_event(conn, profile_id, at, "reset-all", None, counts)
 
-    run_write(engine, work)
+    write_for_profile(engine, profile_id, work)

@@ -10,8 +10,15 @@ from sqlalchemy.engine import Connection, Engine
 
 from pathfinder.entities import Rating, RatingKind, Target
 from pathfinder.store.activity import log_event
-from pathfinder.store.common import TIMESTAMP, checked, frame, insert_for, lock_profile, utc_now
-from pathfinder.store.engine import run_read, run_write
+from pathfinder.store.common import (
+    TIMESTAMP,
+    checked,
+    insert_for,
+    read_frame,
+    utc_now,
+    write_for_profile,
+)
+from pathfinder.store.engine import run_read
 from pathfinder.store.schema import ratings, targets
 
 RATING_COLUMNS = {"subject_id": "str", "level": "int64", "rated_at": TIMESTAMP}
@@ -35,7 +42,6 @@ def rate(
     checked(Rating, kind=kind, subject_id=subject_id, level=level, rated_at=at)
 
     def work(conn: Connection) -> bool:
-        lock_profile(conn, profile_id)
         latest = conn.execute(
             sa.select(ratings.c.level)
             .where(
@@ -56,7 +62,7 @@ def rate(
         log_event(conn, profile_id, at, "rating", subject_id, {"kind": kind, "level": level})
         return True
 
-    return run_write(engine, work)
+    return write_for_profile(engine, profile_id, work)
 
 
 def rating_history(engine: Engine, profile_id: int, kind: RatingKind) -> pd.DataFrame:
@@ -66,8 +72,7 @@ def rating_history(engine: Engine, profile_id: int, kind: RatingKind) -> pd.Data
         .where((ratings.c.profile_id == profile_id) & (ratings.c.kind == kind))
         .order_by(ratings.c.rated_at, ratings.c.id)
     )
-    rows = run_read(engine, lambda conn: conn.execute(stmt).all())
-    return frame(rows, RATING_COLUMNS)
+    return read_frame(engine, stmt, RATING_COLUMNS)
 
 
 def latest_ratings(engine: Engine, profile_id: int, kind: RatingKind) -> pd.DataFrame:
@@ -92,8 +97,7 @@ def latest_ratings(engine: Engine, profile_id: int, kind: RatingKind) -> pd.Data
         .where(ranked.c.rank == 1)
         .order_by(ranked.c.subject_id)
     )
-    rows = run_read(engine, lambda conn: conn.execute(stmt).all())
-    return frame(rows, RATING_COLUMNS)
+    return read_frame(engine, stmt, RATING_COLUMNS)
 
 
 def set_target(
@@ -110,7 +114,6 @@ def set_target(
     at = utc_now(now)
 
     def work(conn: Connection) -> bool:
-        lock_profile(conn, profile_id)
         stored = conn.execute(
             sa.select(targets.c.target_date, targets.c.hours_per_week).where(
                 targets.c.profile_id == profile_id
@@ -138,7 +141,7 @@ def set_target(
         log_event(conn, profile_id, at, "target", None, detail)
         return True
 
-    return run_write(engine, work)
+    return write_for_profile(engine, profile_id, work)
 
 
 def get_target(engine: Engine, profile_id: int) -> Target:

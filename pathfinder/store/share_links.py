@@ -21,9 +21,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from pathfinder.entities import ShareLink
-from pathfinder.store.case_studies import _COLUMNS as _CASE_STUDY_COLUMNS
 from pathfinder.store.case_studies import CASE_STUDY_COLUMNS
-from pathfinder.store.common import TIMESTAMP, checked, frame, lock_profile, utc_now
+from pathfinder.store.common import (
+    TIMESTAMP,
+    checked,
+    columns_of,
+    read_frame,
+    utc_now,
+    write_for_profile,
+)
 from pathfinder.store.engine import run_read, run_write
 from pathfinder.store.errors import CaseStudyNotFound, InvalidInput
 from pathfinder.store.schema import case_studies, profiles, share_links
@@ -75,7 +81,6 @@ def create_share_link(
     token = secrets.token_urlsafe(TOKEN_BYTES)
 
     def work(conn: Connection) -> int:
-        lock_profile(conn, profile_id)
         new_id = conn.execute(
             _sl.insert()
             .values(
@@ -89,25 +94,17 @@ def create_share_link(
         ).scalar_one()
         return int(new_id)
 
-    return run_write(engine, work), token
+    return write_for_profile(engine, profile_id, work), token
 
 
 def list_share_links(engine: Engine, profile_id: int) -> pd.DataFrame:
     """Return the profile's share links, newest first (never a token or its hash)."""
     stmt = (
-        sa.select(
-            _sl.c.id,
-            _sl.c.label,
-            _sl.c.created_at,
-            _sl.c.expires_at,
-            _sl.c.revoked_at,
-            _sl.c.last_used_at,
-        )
+        sa.select(*columns_of(_sl, SHARE_LINK_COLUMNS))
         .where(_sl.c.profile_id == profile_id)
         .order_by(_sl.c.id.desc())
     )
-    rows = run_read(engine, lambda conn: conn.execute(stmt).all())
-    return frame(rows, SHARE_LINK_COLUMNS)
+    return read_frame(engine, stmt, SHARE_LINK_COLUMNS)
 
 
 def revoke_share_link(
@@ -117,7 +114,6 @@ def revoke_share_link(
     at = utc_now(now)
 
     def work(conn: Connection) -> bool:
-        lock_profile(conn, profile_id)
         changed = conn.execute(
             _sl.update()
             .where(
@@ -129,7 +125,7 @@ def revoke_share_link(
         ).rowcount
         return bool(changed)
 
-    return run_write(engine, work)
+    return write_for_profile(engine, profile_id, work)
 
 
 def resolve_share_token(
@@ -185,7 +181,6 @@ def set_case_study_shared(
         raise TypeError("shared must be a bool")
 
     def work(conn: Connection) -> None:
-        lock_profile(conn, profile_id)
         changed = conn.execute(
             case_studies.update()
             .where((case_studies.c.id == case_study_id) & (case_studies.c.profile_id == profile_id))
@@ -194,15 +189,14 @@ def set_case_study_shared(
         if not changed:
             raise CaseStudyNotFound(f"case study {case_study_id} does not exist")
 
-    run_write(engine, work)
+    write_for_profile(engine, profile_id, work)
 
 
 def shared_case_studies(engine: Engine, profile_id: int) -> pd.DataFrame:
     """Return only the case studies the profile's owner chose to share, oldest first."""
     stmt = (
-        sa.select(*_CASE_STUDY_COLUMNS)
+        sa.select(*columns_of(case_studies, CASE_STUDY_COLUMNS))
         .where((case_studies.c.profile_id == profile_id) & case_studies.c.shared.is_(True))
         .order_by(case_studies.c.id)
     )
-    rows = run_read(engine, lambda conn: conn.execute(stmt).all())
-    return frame(rows, CASE_STUDY_COLUMNS)
+    return read_frame(engine, stmt, CASE_STUDY_COLUMNS)

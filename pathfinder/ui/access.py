@@ -11,6 +11,7 @@ from pathfinder.ui.server import DENIED, FAILED, SIGN_IN_PARAM, SIGNED_OUT
 from pathfinder.ui.widgets import plain_markdown
 
 _SIGN_IN_NOTICE = "_pathfinder_sign_in_notice"
+APP_TITLE = "Data PM Pathfinder"
 SIGNED_OUT_MESSAGE = "You are signed out. Log in again to carry on where you left off."
 DENIED_MESSAGE = (
     "Sign-in was cancelled at the sign-in page, so you are not signed in. Nothing was "
@@ -26,10 +27,22 @@ REFUSED_MESSAGE = (
     "nothing was saved. Log out and sign in with another account, or tell whoever runs "
     "this app."
 )
+PROXY_REQUIRED_MESSAGE = (
+    "This deployment signs people in through its reverse proxy, and this request did not "
+    "come with a signed-in user. Open the app through your organisation's sign-in."
+)
 REFUSED_PROXY_MESSAGE = (
     "This deployment signs people in through its reverse proxy, and the user name it sent "
     "cannot be used here: it is empty or too long to store as it is. Nothing is shown and "
     "nothing was saved; tell whoever runs this app."
+)
+REMOTE_MESSAGE = (
+    "This is someone's personal learning plan, served from their computer. To see their "
+    "progress, ask the owner for a share link."
+)
+UNAVAILABLE_MESSAGE = (
+    "Progress can't be loaded right now: the database is not reachable. Nothing was "
+    "changed; try again in a moment."
 )
 
 
@@ -53,7 +66,7 @@ def _sign_in_notice() -> None:
 
 def render_landing() -> None:
     """Show anonymous visitors what Pathfinder is and a log-in button; never any progress."""
-    st.title("Data PM Pathfinder")
+    st.title(APP_TITLE)
     _sign_in_notice()
     st.write(
         "A learning plan for product designers moving into data product management, built "
@@ -65,53 +78,39 @@ def render_landing() -> None:
 
 def render_refused_sign_in() -> None:
     """Say that the signed-in identity cannot key a profile; offer log-out, show no data."""
-    st.title("Data PM Pathfinder")
-    st.error(REFUSED_MESSAGE, icon=":material/person_off:")
+    _notice_page(st.error, REFUSED_MESSAGE, ":material/person_off:")
     st.button("Log out", key="refused-logout", icon=":material/logout:", on_click=st.logout)
 
 
 def render_refused_proxy() -> None:
     """Say that the proxy's user name cannot key a profile; show no data."""
-    st.title("Data PM Pathfinder")
-    st.error(REFUSED_PROXY_MESSAGE, icon=":material/person_off:")
+    _notice_page(st.error, REFUSED_PROXY_MESSAGE, ":material/person_off:")
 
 
 def render_proxy_required() -> None:
     """Explain that the reverse proxy in front of this deployment did not identify anyone."""
-    st.title("Data PM Pathfinder")
-    st.warning(
-        "This deployment signs people in through its reverse proxy, and this request did not "
-        "come with a signed-in user. Open the app through your organisation's sign-in.",
-        icon=":material/lock:",
-    )
+    _notice_page(st.warning, PROXY_REQUIRED_MESSAGE, ":material/lock:")
 
 
 def render_invalid_share() -> None:
     """Show the one message every unusable share link gets, and no data."""
-    st.title("Data PM Pathfinder")
-    st.error(INVALID_SHARE_MESSAGE, icon=":material/link_off:")
-
-
-REMOTE_MESSAGE = (
-    "This is someone's personal learning plan, served from their computer. To see their "
-    "progress, ask the owner for a share link."
-)
+    _notice_page(st.error, INVALID_SHARE_MESSAGE, ":material/link_off:")
 
 
 def render_remote_visitor() -> None:
     """Tell a visitor from another computer (local mode) that they need a share link."""
-    st.title("Data PM Pathfinder")
-    st.info(REMOTE_MESSAGE, icon=":material/lock:")
+    _notice_page(st.info, REMOTE_MESSAGE, ":material/lock:")
 
 
 def render_unavailable() -> None:
     """Say that the store cannot be reached, so no identity or data can be checked."""
-    st.title("Data PM Pathfinder")
-    st.warning(
-        "Progress can't be loaded right now: the database is not reachable. Nothing was "
-        "changed; try again in a moment.",
-        icon=":material/cloud_off:",
-    )
+    _notice_page(st.warning, UNAVAILABLE_MESSAGE, ":material/cloud_off:")
+
+
+def _notice_page(show: Callable[..., object], message: str, icon: str) -> None:
+    """Draw the app's title and one notice (st.error, st.warning...): a page with no data."""
+    st.title(APP_TITLE)
+    show(message, icon=icon)
 
 
 def sidebar_identity(who: Identity) -> None:
