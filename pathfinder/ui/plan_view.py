@@ -17,7 +17,14 @@ from pathfinder.domain.plan import (
     retired_progress,
     track_progress,
 )
-from pathfinder.entities import MAX_NOTE_LENGTH, STATUSES, safe_link
+from pathfinder.entities import (
+    DONE,
+    MAX_NOTE_LENGTH,
+    NOT_STARTED,
+    SKIPPED,
+    STATUSES,
+    safe_link,
+)
 from pathfinder.ui import actions, data
 from pathfinder.ui.feedback import attempt, conflict, show_pending
 from pathfinder.ui.resources import content
@@ -295,26 +302,26 @@ def _render_track_menu(
         done_label, reset_label = f"Mark the {count} done", f"Reset the {count}"
     else:
         done_label, reset_label = "Mark every step done", "Reset this track"
-    to_finish = [step["id"] for step in shown if step["status"] not in ("done", "skipped")]
-    to_reset = [step["id"] for step in shown if step["status"] != "not-started"]
-    menu.button(
-        done_label,
-        key=f"track-done-{track_id}",
-        icon=":material/done_all:",
-        disabled=not to_finish,
-        help="Steps you skipped stay skipped.",
-        on_click=actions.mark_steps,
-        args=(learner, to_finish, "done", "Marked done"),
-    )
-    menu.button(
-        reset_label,
-        key=f"track-reset-{track_id}",
-        icon=":material/restart_alt:",
-        disabled=not to_reset,
-        help="Back to not started, skipped steps included; notes and links stay.",
-        on_click=actions.mark_steps,
-        args=(learner, to_reset, "not-started", "Reset"),
-    )
+    to_finish = [step["id"] for step in shown if step["status"] not in (DONE, SKIPPED)]
+    to_reset = [step["id"] for step in shown if step["status"] != NOT_STARTED]
+    # (label, key, icon, steps, help, new status, message): the menu's two bulk changes.
+    bulk = (
+        (done_label, "done", "done_all", to_finish, "Steps you skipped stay skipped.", DONE,
+         "Marked done"),
+        (reset_label, "reset", "restart_alt", to_reset,
+         "Back to not started, skipped steps included; notes and links stay.", NOT_STARTED,
+         "Reset"),
+    )  # fmt: skip
+    for label, key, icon, step_ids, explained, status, saved in bulk:
+        menu.button(
+            label,
+            key=f"track-{key}-{track_id}",
+            icon=f":material/{icon}:",
+            disabled=not step_ids,
+            help=explained,
+            on_click=actions.mark_steps,
+            args=(learner, step_ids, status, saved),
+        )
 
 
 def _render_step(learner: Visitor, c: Content, layout: PlanLayout, step: dict[str, Any]) -> None:
