@@ -38,7 +38,7 @@ def per_dialect(build: Callable[[Any], Any]) -> Mapping[str, Any]:
     """Build an INSERT ... ON CONFLICT statement once per dialect, at import time.
 
     build receives the dialect's insert() function. Building these statements costs
-    more than running them, and a status toggle has to stay well under 5 ms.
+    more than running them, and a status toggle is the app's most frequent write.
     """
     return MappingProxyType(
         {"sqlite": build(sqlite.insert), "postgresql": build(postgresql.insert)}

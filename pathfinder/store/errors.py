@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 
-class StoreUnavailable(Exception):  # noqa: N818 - the name the UI and the issue use
+class StoreUnavailable(Exception):  # noqa: N818 - reads as a sentence in the UI
     """The database cannot be reached, is locked past the timeout, or is read-only.
 
     The message is meant to be shown as is: it says what happened, that nothing was
