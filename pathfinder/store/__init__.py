@@ -46,7 +46,6 @@ from pathfinder.store.migrate import (
     migrate,
     schema_state,
 )
-from pathfinder.store.portability import export_profile, import_profile
 from pathfinder.store.profiles import ensure_profile, local_profile_id, profile_key_problem
 from pathfinder.store.progress import (
     item_progress,
@@ -76,6 +75,7 @@ from pathfinder.store.share_links import (
     set_case_study_shared,
     shared_case_studies,
 )
+from pathfinder.store.transfer import export_profile, import_profile
 
 __all__ = [
     "CASE_STUDY_STATUSES",
