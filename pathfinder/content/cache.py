@@ -1,14 +1,15 @@
 """Keep validated content on disk, so a new server process need not validate it again.
 
-Validating the content (pandera schemas, every citation, every reference) takes a few
-hundred milliseconds and imports pandera, on every process start, for files that change
-only when an editor changes them. The validated `Content` is therefore pickled into the
-user's cache folder under a name that is the SHA-256 of everything it was made from:
-every content file's name and bytes, the source of the loading and validation code, and
-the Python and pandas versions. Any change to any of those makes a new name, so a stale
-or foreign entry is never read; an editor's broken file is validated (and reported) as
-before. Nothing but validated content is ever written, and a cache that cannot be read or
-written is skipped silently: it only ever saves time.
+Validating the content (pandera schemas, every citation, every reference) imports pandera
+and checks every file on every process start, for files that change only when an editor
+changes them; the cold-start benchmark (docs/benchmarks.md) shows a person waits for it.
+The validated `Content` is therefore pickled into the user's cache folder under a name
+that is the SHA-256 of everything it was made from: every content file's name and bytes,
+the source of the loading and validation code, and the Python and pandas versions. Any
+change to any of those makes a new name, so a stale or foreign entry is never read; an
+editor's broken file is validated (and reported) as before. Nothing but validated content
+is ever written, and a cache that cannot be read or written is skipped silently: it only
+ever saves time.
 
 The entries are pickles in the user's own cache folder (`PATHFINDER_CACHE_DIR`, by
 default `platformdirs.user_cache_dir("pathfinder")`); whoever can write there can also

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Final
 
-import numpy as np
 import pandas as pd
 
 from pathfinder.domain.dates import utc_day
@@ -25,21 +24,19 @@ def streak(activity_per_day: pd.DataFrame, today: date) -> int:
 
     ``today`` should be the UTC date, to match the store's UTC days.
     """
-    days = _active_days(activity_per_day)
-    today_ts = pd.Timestamp(today)
-    anchor = today_ts if today_ts in days else today_ts - pd.Timedelta(days=1)
-    offsets = np.sort((anchor - days[days <= anchor]).days.to_numpy())
-    breaks = np.flatnonzero(offsets != np.arange(offsets.size))
-    return int(breaks[0]) if breaks.size else int(offsets.size)
+    active = set(_active_days(activity_per_day).date)
+    day = today if today in active else today - timedelta(days=1)
+    days = 0
+    while day - timedelta(days=days) in active:
+        days += 1
+    return days
 
 
 def calendar_frame(activity_per_day: pd.DataFrame, today: date, weeks: int = 52) -> pd.DataFrame:
     """Return events per day for the last ``weeks`` ISO weeks as a weekday x week grid.
 
     Rows are ``WEEKDAYS`` (Mon first), columns the Monday of each week, oldest first.
-    Days without events are 0; days after ``today`` are NaN. Values are floats so the grid
-    can hold NaN in one 2-D block: a nullable Int64 grid costs ~7 ms to build, column by
-    column.
+    Days without events are 0; days after ``today`` are NaN (so the values are floats).
     """
     if weeks < 1:
         raise ValueError(f"weeks must be at least 1, got {weeks}.")
@@ -49,10 +46,10 @@ def calendar_frame(activity_per_day: pd.DataFrame, today: date, weeks: int = 52)
     days = pd.date_range(first_monday, periods=weeks * 7, freq="D")
 
     per_day = activity_per_day["events"].groupby(utc_day(activity_per_day["day"]).to_numpy()).sum()
-    events = per_day.reindex(days, fill_value=0).to_numpy(dtype=float)
-    events[days > today_ts] = np.nan
+    events = per_day.reindex(days, fill_value=0).astype(float).where(days <= today_ts)
+    # Day i of the range is weekday i % 7 of week i // 7.
     return pd.DataFrame(
-        events.reshape(weeks, 7).T,
+        events.to_numpy().reshape(weeks, 7).T,
         index=pd.Index(WEEKDAYS, name="weekday"),
         columns=pd.DatetimeIndex(days[::7], name="week"),
     )

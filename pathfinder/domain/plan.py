@@ -59,9 +59,9 @@ def plan_table(steps: pd.DataFrame, tracks: pd.DataFrame, progress: pd.DataFrame
     columns; steps without progress are ``not-started`` with an empty note and no links.
     Progress for ids that are not steps is left out (see ``retired_progress``).
     """
-    # Plain lookups and one DataFrame construction instead of merges and column-by-column
-    # assignment: on a few dozen rows pandas' per-call overhead is what costs, and every
-    # page rerun builds this table.
+    # Lookups and one DataFrame construction rather than two merges and column-by-column
+    # fills: the page benchmark (docs/benchmarks.md) showed the merge version slowing the
+    # overview, plan, skills and settings pages past its target, since each rerun builds this.
     order_of = dict(zip(tracks["id"], tracks["order"], strict=True))
     name_of = dict(zip(tracks["id"], tracks["name"], strict=True))
     track_ids = steps["track_id"].tolist()
@@ -141,8 +141,8 @@ def track_progress(plan: pd.DataFrame) -> pd.DataFrame:
     Columns: track_id, track, done_steps, total_steps, done_hours, planned_hours, percent
     (of planned hours, or of steps when the track has no hours).
     """
-    # Sums with numpy over factorised track codes: a groupby costs several milliseconds
-    # here, and the overview and plan pages call this on every rerun.
+    # Sums with numpy over factorised track codes rather than a groupby: the page benchmark
+    # (docs/benchmarks.md) showed the groupby adding noticeably to the overview and plan pages.
     rows = plan
     codes, track_ids = pd.factorize(rows["track_id"], sort=False)
     status = rows["status"].to_numpy(dtype=object)
@@ -187,12 +187,10 @@ def hours_by_track(plan: pd.DataFrame) -> pd.DataFrame:
 
 def next_steps(plan: pd.DataFrame, n: int = 3) -> pd.DataFrame:
     """Return up to ``n`` steps to work on: in-progress ones first, then not-started."""
-    status = plan["status"].to_numpy(dtype=object)
-    rank = np.select([status == s for s in OPEN_STATUSES], range(len(OPEN_STATUSES)), -1)
-    chosen = np.flatnonzero(rank >= 0)
-    position = plan["position"].to_numpy()[chosen]
-    ordered = chosen[np.lexsort((position, rank[chosen]))][: max(n, 0)]
-    return plan.take(ordered).reset_index(drop=True)
+    open_steps = plan.loc[plan["status"].isin(OPEN_STATUSES)]
+    rank = open_steps["status"].map({status: i for i, status in enumerate(OPEN_STATUSES)})
+    ordered = open_steps.assign(_rank=rank).sort_values(["_rank", "position"], kind="stable")
+    return ordered.drop(columns="_rank").head(max(n, 0)).reset_index(drop=True)
 
 
 def format_hours(hours: float) -> str:

@@ -68,8 +68,8 @@ def skill_gaps(
     unknown_levels = sorted(set(skills["level"]) - set(SKILL_LEVELS))
     if unknown_levels:
         raise ValueError(f"Unknown skill level {unknown_levels}; expected one of {SKILL_LEVELS}.")
-    # Dicts and numpy over a few dozen skills and links: merges and groupbys cost ~1 ms
-    # each here, and the skills page computes this on every rerun.
+    # Dicts and numpy rather than a merge, a groupby and a multi-key sort: the page benchmark
+    # (docs/benchmarks.md) showed that version pushing the skills page past its target.
     latest = _latest_levels(latest_ratings).to_dict()
     ids = skills["id"].tolist()
     levels = skills["level"].tolist()

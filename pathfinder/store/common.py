@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from pydantic import ValidationError
@@ -108,19 +107,10 @@ def checked(model: type[E], **fields: Any) -> E:
 
 def frame(rows: Sequence[Sequence[Any]], columns: Mapping[str, str]) -> pd.DataFrame:
     """Build a DataFrame with fixed dtypes, so an empty result looks like a full one."""
-    # Column by column with the dtype given up front: about twice as fast as
-    # DataFrame.from_records followed by astype, and pages call this on every rerun.
-    values_by_column = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
-    data: dict[str, Any] = {}
-    for (name, dtype), values in zip(columns.items(), values_by_column, strict=True):
+    table = pd.DataFrame.from_records([tuple(row) for row in rows], columns=list(columns))
+    for name, dtype in columns.items():
         if dtype == TIMESTAMP:
-            data[name] = pd.DatetimeIndex(
-                [pd.NaT if value is None else value for value in values], dtype=_TIMESTAMP_DTYPE
-            )
-        elif dtype == "object":
-            cells = np.empty(len(values), dtype=object)
-            cells[:] = values  # element-wise, so list cells (links) stay lists
-            data[name] = cells
+            table[name] = pd.to_datetime(table[name], utc=True).astype(_TIMESTAMP_DTYPE)
         else:
-            data[name] = pd.Series(values, dtype=dtype).array
-    return pd.DataFrame(data)
+            table[name] = table[name].astype(pd.api.types.pandas_dtype(dtype))
+    return table
