@@ -2,7 +2,8 @@
 
 Validating the content (pandera schemas, every citation, every reference) imports pandera
 and checks every file on every process start, for files that change only when an editor
-changes them; the cold-start benchmark (docs/benchmarks.md) shows a person waits for it.
+changes them; the cold-start benchmark shows a person waits for it
+(docs/readability-and-speed.md).
 The validated `Content` is therefore pickled into the user's cache folder under a name
 that is the SHA-256 of everything it was made from: every content file's name and bytes,
 the source of the loading and validation code, and the Python and pandas versions. Any

@@ -60,8 +60,9 @@ def plan_table(steps: pd.DataFrame, tracks: pd.DataFrame, progress: pd.DataFrame
     Progress for ids that are not steps is left out (see ``retired_progress``).
     """
     # Lookups and one DataFrame construction rather than two merges and column-by-column
-    # fills: the page benchmark (docs/benchmarks.md) showed the merge version slowing the
-    # overview, plan, skills and settings pages past its target, since each rerun builds this.
+    # fills: the page benchmark showed the merge version slowing the overview, plan, skills
+    # and settings pages past their target, since each rerun builds this table
+    # (docs/readability-and-speed.md).
     order_of = dict(zip(tracks["id"], tracks["order"], strict=True))
     name_of = dict(zip(tracks["id"], tracks["name"], strict=True))
     track_ids = steps["track_id"].tolist()
@@ -142,7 +143,8 @@ def track_progress(plan: pd.DataFrame) -> pd.DataFrame:
     (of planned hours, or of steps when the track has no hours).
     """
     # Sums with numpy over factorised track codes rather than a groupby: the page benchmark
-    # (docs/benchmarks.md) showed the groupby adding noticeably to the overview and plan pages.
+    # showed the groupby adding noticeably to the overview and plan pages
+    # (docs/readability-and-speed.md).
     rows = plan
     codes, track_ids = pd.factorize(rows["track_id"], sort=False)
     status = rows["status"].to_numpy(dtype=object)

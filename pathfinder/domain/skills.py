@@ -69,7 +69,7 @@ def skill_gaps(
     if unknown_levels:
         raise ValueError(f"Unknown skill level {unknown_levels}; expected one of {SKILL_LEVELS}.")
     # Dicts and numpy rather than a merge, a groupby and a multi-key sort: the page benchmark
-    # (docs/benchmarks.md) showed that version pushing the skills page past its target.
+    # (docs/readability-and-speed.md) showed that version pushing the skills page past its target.
     latest = _latest_levels(latest_ratings).to_dict()
     ids = skills["id"].tolist()
     levels = skills["level"].tolist()
