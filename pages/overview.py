@@ -41,7 +41,7 @@ done.metric("Plan done", f"{overall.percent:.0f}%", help="Skipped steps do not c
 hours.metric(
     "Hours done",
     f"{format_hours(overall.done_hours)}",
-    delta=f"of {format_hours(overall.total_hours)}",
+    delta=f"of {format_hours(overall.planned_hours)}",
     delta_color="off",
     delta_arrow="off",
 )

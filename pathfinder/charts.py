@@ -198,7 +198,7 @@ def track_progress_bars(tracks: pd.DataFrame) -> Chart:
         {
             "track": tracks["track"],
             "done_steps": tracks["done_steps"],
-            "total_steps": tracks["total_steps"],
+            "planned_steps": tracks["planned_steps"],
             "done_hours": tracks["done_hours"],
             "planned_hours": tracks["planned_hours"],
             "percent": tracks["percent"].round(0),
@@ -210,7 +210,7 @@ def track_progress_bars(tracks: pd.DataFrame) -> Chart:
     labels = [
         f"{_label(name, 24)} ({done}/{total})"
         for name, done, total in zip(
-            table["track"], table["done_steps"], table["total_steps"], strict=True
+            table["track"], table["done_steps"], table["planned_steps"], strict=True
         )
     ]
     percent = table["percent"].to_numpy(dtype=float)
@@ -250,7 +250,7 @@ def track_progress_bars(tracks: pd.DataFrame) -> Chart:
     parts = [
         f"{name} {p:.0f}% ({done} of {total} steps)"
         for name, p, done, total in zip(
-            table["track"], percent, table["done_steps"], table["total_steps"], strict=True
+            table["track"], percent, table["done_steps"], table["planned_steps"], strict=True
         )
     ]
     return Chart(figure, f"Progress by track: {'; '.join(parts)}.", table)
@@ -309,7 +309,7 @@ def burnup_chart(burn: BurnUp) -> Chart:
     actual = burn.actual.assign(series="done")
     forecast = burn.forecast.assign(series="forecast")
     table = pd.concat([actual, forecast], ignore_index=True)[["date", "series", "hours"]]
-    if burn.total_hours <= 0:
+    if burn.planned_hours <= 0:
         return _empty_chart(title, "No planned hours to chart: no steps, or all skipped.", table)
 
     traces = [
@@ -343,7 +343,7 @@ def burnup_chart(burn: BurnUp) -> Chart:
             go.Scatter(
                 name=f"Target date ({format_date(burn.target_date)})",
                 x=[target, target],
-                y=[0, burn.total_hours],
+                y=[0, burn.planned_hours],
                 mode="lines",
                 line={"color": VERMILLION, "width": 2, "dash": "dot"},
                 hovertemplate=f"Target date {format_date(burn.target_date)}<extra></extra>",
@@ -351,9 +351,9 @@ def burnup_chart(burn: BurnUp) -> Chart:
         )
     traces.append(
         go.Scatter(
-            name=f"Plan total ({format_hours(burn.total_hours)})",
+            name=f"Plan total ({format_hours(burn.planned_hours)})",
             x=[min(ends), max(ends)],
-            y=[burn.total_hours, burn.total_hours],
+            y=[burn.planned_hours, burn.planned_hours],
             mode="lines",
             line={"color": GREY, "width": 1, "dash": "longdash"},
             hoverinfo="skip",
@@ -371,7 +371,7 @@ def burnup_chart(burn: BurnUp) -> Chart:
     )
     alt = (
         f"Hours done over time: {_number(burn.done_hours)} of "
-        f"{_number(burn.total_hours)} planned hours done. {burn.pace.sentence}"
+        f"{_number(burn.planned_hours)} planned hours done. {burn.pace.sentence}"
     )
     return Chart(figure, alt, table)
 

@@ -154,8 +154,8 @@ li {{ margin-bottom: .5rem; }}
 <section class="metrics">
 <div>Plan done<strong>{overall.percent:.0f}%</strong></div>
 <div>Hours done<strong>{_esc(format_hours(overall.done_hours))}</strong>
-of {_esc(format_hours(overall.total_hours))}</div>
-<div>Steps done<strong>{overall.done_steps} of {overall.total_steps}</strong></div>
+of {_esc(format_hours(overall.planned_hours))}</div>
+<div>Steps done<strong>{overall.done_steps} of {overall.planned_steps}</strong></div>
 <div>Streak<strong>{streak_days} days</strong></div>
 </section>
 <h2>Pace</h2>

@@ -195,7 +195,7 @@ def test_percent_never_exceeds_100_when_a_retired_item_is_done() -> None:
     plan = make_plan(*(done(i) for i in ["sql", "metrics", "interview", "portfolio", "gone"]))
     summary = plan_progress(plan)
     assert summary.percent == 100.0
-    assert summary.done_steps == summary.total_steps == 4
+    assert summary.done_steps == summary.planned_steps == 4
 
 
 def test_skipped_steps_are_left_out_of_the_denominator() -> None:
@@ -207,8 +207,8 @@ def test_skipped_steps_are_left_out_of_the_denominator() -> None:
         {"item_id": "portfolio", "status": "skipped"},
     )
     summary = plan_progress(plan)
-    assert summary.total_steps == 3
-    assert summary.total_hours == 15.0
+    assert summary.planned_steps == 3
+    assert summary.planned_hours == 15.0
     assert summary.skipped_steps == 1
     assert summary.percent == 100.0
 
@@ -217,7 +217,7 @@ def test_percent_is_share_of_planned_hours() -> None:
     """A 10-hour step moves the bar more than a 2-hour one: percent weighs by hours."""
     summary = plan_progress(make_plan(done("sql")))
     assert summary.done_hours == 10.0
-    assert summary.total_hours == 20.0
+    assert summary.planned_hours == 20.0
     assert summary.percent == 50.0
 
 
@@ -235,7 +235,7 @@ def test_percent_is_zero_not_nan_when_nothing_is_planned() -> None:
     for plan in (all_skipped, make_plan().iloc[0:0]):
         summary = plan_progress(plan)
         assert summary.percent == 0.0
-        assert summary.total_steps == 0
+        assert summary.planned_steps == 0
 
 
 def test_in_progress_steps_are_counted() -> None:
@@ -273,14 +273,14 @@ def test_track_progress_sums_each_track_in_track_order() -> None:
         "track_id",
         "track",
         "done_steps",
-        "total_steps",
+        "planned_steps",
         "done_hours",
         "planned_hours",
         "percent",
     ]
     assert tracks["track_id"].tolist() == ["foundations", "practice"]
     assert tracks["done_steps"].tolist() == [1, 0]
-    assert tracks["total_steps"].tolist() == [2, 1]
+    assert tracks["planned_steps"].tolist() == [2, 1]
     assert tracks["done_hours"].tolist() == [10.0, 0.0]
     assert tracks["planned_hours"].tolist() == [13.0, 5.0]
     assert tracks["percent"].round(1).tolist() == [76.9, 0.0]
@@ -290,7 +290,7 @@ def test_track_with_every_step_skipped_shows_zero_percent() -> None:
     """A fully skipped track has nothing to do and reads 0%, not NaN."""
     plan = make_plan(*({"item_id": i, "status": "skipped"} for i in ["interview", "portfolio"]))
     practice = track_progress(plan).set_index("track_id").loc["practice"]
-    assert practice["total_steps"] == 0
+    assert practice["planned_steps"] == 0
     assert practice["percent"] == 0.0
 
 
@@ -414,7 +414,7 @@ def test_burnup_accumulates_done_hours_by_completion_day_up_to_today() -> None:
     ]
     assert chart.actual["hours"].tolist() == [0.0, 10.0, 15.0, 15.0]
     assert chart.done_hours == 15.0
-    assert chart.total_hours == 20.0
+    assert chart.planned_hours == 20.0
     assert chart.target_date == date(2026, 4, 1)
 
 

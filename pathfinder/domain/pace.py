@@ -50,7 +50,7 @@ class BurnUp:
     actual: pd.DataFrame
     forecast: pd.DataFrame
     done_hours: float
-    total_hours: float
+    planned_hours: float
     target_date: date | None
     finish_date: date | None
     pace: PaceForecast
@@ -73,7 +73,7 @@ def pace_forecast(plan: pd.DataFrame, target: TargetLike | None, today: date) ->
     target date, else ``on-track`` or ``behind``.
     """
     summary = plan_progress(plan)
-    remaining = max(summary.total_hours - summary.done_hours, 0.0)
+    remaining = max(summary.planned_hours - summary.done_hours, 0.0)
     pace = _usable_pace(target.hours_per_week if target is not None else None)
     target_date = target.target_date if target is not None else None
 
@@ -175,7 +175,7 @@ def burnup(plan: pd.DataFrame, target: TargetLike | None, today: date) -> BurnUp
         forecast = pd.DataFrame(
             {
                 "date": [today_ts, pd.Timestamp(pace.finish_date)],
-                "hours": [summary.done_hours, summary.total_hours],
+                "hours": [summary.done_hours, summary.planned_hours],
             }
         )
     else:
@@ -186,7 +186,7 @@ def burnup(plan: pd.DataFrame, target: TargetLike | None, today: date) -> BurnUp
         actual=actual,
         forecast=forecast,
         done_hours=summary.done_hours,
-        total_hours=summary.total_hours,
+        planned_hours=summary.planned_hours,
         target_date=pace.target_date,
         finish_date=pace.finish_date,
         pace=pace,

@@ -32,9 +32,9 @@ class PlanProgress:
     """Headline progress of a plan; skipped steps count neither as done nor as to do."""
 
     done_steps: int
-    total_steps: int
+    planned_steps: int
     done_hours: float
-    total_hours: float
+    planned_hours: float
     percent: float
     skipped_steps: int
     in_progress_steps: int
@@ -118,18 +118,18 @@ def plan_progress(plan: pd.DataFrame) -> PlanProgress:
     counted = status != SKIPPED
     done = status == DONE
     done_steps = int(done.sum())
-    total_steps = int(counted.sum())
+    planned_steps = int(counted.sum())
     done_hours = float(plan.loc[done, "hours"].sum())
-    total_hours = float(plan.loc[counted, "hours"].sum())
-    if total_hours > 0:
-        percent = _percent(done_hours, total_hours)
+    planned_hours = float(plan.loc[counted, "hours"].sum())
+    if planned_hours > 0:
+        percent = _percent(done_hours, planned_hours)
     else:
-        percent = _percent(done_steps, total_steps)
+        percent = _percent(done_steps, planned_steps)
     return PlanProgress(
         done_steps=done_steps,
-        total_steps=total_steps,
+        planned_steps=planned_steps,
         done_hours=done_hours,
-        total_hours=total_hours,
+        planned_hours=planned_hours,
         percent=percent,
         skipped_steps=int((status == SKIPPED).sum()),
         in_progress_steps=int((status == IN_PROGRESS).sum()),
@@ -139,7 +139,7 @@ def plan_progress(plan: pd.DataFrame) -> PlanProgress:
 def track_progress(plan: pd.DataFrame) -> pd.DataFrame:
     """Return per-track steps and hours done and planned (skipped left out), in track order.
 
-    Columns: track_id, track, done_steps, total_steps, done_hours, planned_hours, percent
+    Columns: track_id, track, done_steps, planned_steps, done_hours, planned_hours, percent
     (of planned hours, or of steps when the track has no hours).
     """
     # Sums with numpy over factorised track codes rather than a groupby: the page benchmark
@@ -158,19 +158,19 @@ def track_progress(plan: pd.DataFrame) -> pd.DataFrame:
         return np.bincount(codes, weights=weights, minlength=n)
 
     done_steps = total(done.astype(float)).astype("int64")
-    total_steps = total(counted.astype(float)).astype("int64")
+    planned_steps = total(counted.astype(float)).astype("int64")
     done_hours = total(np.where(done, hours, 0.0))
     planned_hours = total(np.where(counted, hours, 0.0))
     with np.errstate(invalid="ignore", divide="ignore"):
         by_hours = np.where(planned_hours > 0, 100.0 * done_hours / planned_hours, np.nan)
-        by_steps = np.where(total_steps > 0, 100.0 * done_steps / total_steps, np.nan)
+        by_steps = np.where(planned_steps > 0, 100.0 * done_steps / planned_steps, np.nan)
     percent = np.clip(np.nan_to_num(np.where(np.isnan(by_hours), by_steps, by_hours)), 0, 100)
     per_track = pd.DataFrame(
         {
             "track_id": np.asarray(track_ids, dtype=object),
             "track": rows["track"].to_numpy()[first],
             "done_steps": done_steps,
-            "total_steps": total_steps,
+            "planned_steps": planned_steps,
             "done_hours": done_hours,
             "planned_hours": planned_hours,
             "percent": percent.astype(float),

@@ -248,7 +248,7 @@ def render_track(
     st.subheader(str(track["name"]), anchor=f"track-{track_id}")
     st.progress(
         min(float(summary["percent"]) / 100, 1.0),
-        text=f"{int(summary['done_steps'])} of {int(summary['total_steps'])} steps done · "
+        text=f"{int(summary['done_steps'])} of {int(summary['planned_steps'])} steps done · "
         f"{format_hours(float(summary['done_hours']))} of "
         f"{format_hours(float(summary['planned_hours']))}",
     )
