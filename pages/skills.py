@@ -7,8 +7,8 @@ import streamlit as st
 from pathfinder import charts
 from pathfinder.domain.plan import plan_table
 from pathfinder.domain.skills import (
-    LEVEL_TARGET,
     RATING_SCALE,
+    TARGET_RATING,
     biggest_gaps,
     rating_trend,
     skill_gaps,
@@ -19,7 +19,7 @@ from pathfinder.ui.state import saving, sync_widget
 from pathfinder.ui.visitor import visitor
 from pathfinder.ui.widgets import chart, cite, records
 
-LEVEL_LABELS = {"required": "Required", "helpful": "Helpful", "optional": "Optional"}
+IMPORTANCE_LABELS = {"required": "Required", "helpful": "Helpful", "optional": "Optional"}
 
 st.title("Skills")
 c = content()
@@ -43,8 +43,8 @@ if gaps_tab.open:
         for gap in records(biggest):
             steps = ", ".join(gap["closing_steps"]) or "no open plan step builds it; practise it"
             st.markdown(
-                f"- **{gap['skill']}** ({LEVEL_LABELS[gap['level']]}): gap of {gap['gap']} · "
-                f"close it with: {steps}"
+                f"- **{gap['skill']}** ({IMPORTANCE_LABELS[gap['importance']]}): "
+                f"gap of {gap['gap']} · close it with: {steps}"
             )
         chart(charts.skills_radar(gaps), key="skills-radar")
 
@@ -57,9 +57,10 @@ if rate_tab.open:
         for category, skills in c.skills.groupby("category", sort=False):
             st.markdown(f"#### {str(category).capitalize()}")
             for skill in records(skills):
-                target = LEVEL_TARGET[skill["level"]]
+                target = TARGET_RATING[skill["importance"]]
+                importance = IMPORTANCE_LABELS[skill["importance"]]
                 about = st.expander(
-                    f"{skill['name']} · {LEVEL_LABELS[skill['level']]} (aim for {target})",
+                    f"{skill['name']} · {importance} (aim for {target})",
                     key=f"about-skill-{skill['id']}",
                     on_change="rerun",
                 )

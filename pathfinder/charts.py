@@ -528,7 +528,7 @@ def skills_radar(gaps: pd.DataFrame, by: Literal["category", "skill"] = "categor
         table = skills_by_category(ordered)
         axis_labels = table["category"].astype(str).str.capitalize().tolist()
     else:
-        table = ordered[["skill", "level", "current", "target", "gap"]]
+        table = ordered[["skill", "importance", "current", "target", "gap"]]
         axis_labels = table["skill"].astype(str).tolist()
     if table.empty:
         return _empty_chart(title, "No skills in the content yet.", table)

@@ -28,10 +28,12 @@ from pydantic_core import PydanticCustomError
 StatusName = Literal["not-started", "in-progress", "done", "skipped"]
 RatingKind = Literal["skill", "phase"]
 CaseStudyStatusName = Literal["draft", "ready", "published"]
+Importance = Literal["required", "helpful", "optional"]  # how much a role rests on a skill
 STATUSES: tuple[StatusName, ...] = get_args(StatusName)
 NOT_STARTED, IN_PROGRESS, DONE, SKIPPED = STATUSES
 RATING_KINDS: tuple[RatingKind, ...] = get_args(RatingKind)
 CASE_STUDY_STATUSES: tuple[CaseStudyStatusName, ...] = get_args(CaseStudyStatusName)
+IMPORTANCES: tuple[Importance, ...] = get_args(Importance)  # most important first
 
 FORMAT = "pathfinder-progress"  # what a progress export says it is
 EXPORT_VERSION = 1

@@ -74,7 +74,7 @@ SKILLS = pd.DataFrame(
         "id": ["sql", "story", "stats"],
         "name": ["SQL", "Storytelling", "Statistics"],
         "category": ["data", "communication", "data"],
-        "level": ["required", "helpful", "optional"],
+        "importance": ["required", "helpful", "optional"],
     }
 )
 

@@ -188,9 +188,9 @@ def _order_gap(section: str) -> Mutation:
 BROKEN = [
     pytest.param(
         "skills.yaml",
-        _drop("skills", "level"),
+        _drop("skills", "importance"),
         "skills",
-        "level",
+        "importance",
         "required but missing",
         id="missing-field",
     ),
@@ -287,11 +287,11 @@ BROKEN = [
     ),
     pytest.param(
         "skills.yaml",
-        _set("skills", "level", "essential"),
+        _set("skills", "importance", "essential"),
         "skills",
-        "level",
+        "importance",
         "must be one of required, helpful, optional",
-        id="bad-level",
+        id="bad-importance",
     ),
     pytest.param(
         "plan.yaml",

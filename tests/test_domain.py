@@ -512,7 +512,7 @@ def make_skills() -> pd.DataFrame:
             "id": ["sql", "storytelling", "statistics", "python", "research"],
             "name": ["SQL", "Storytelling", "Statistics", "Python", "User research"],
             "category": ["data", "communication", "data", "data", "research"],
-            "level": ["helpful", "required", "required", "optional", "helpful"],
+            "importance": ["helpful", "required", "required", "optional", "helpful"],
             "summary": ["", "", "", "", ""],
             "how_to_build": ["", "", "", "", ""],
             "sources": [[], [], [], [], []],

@@ -11,10 +11,9 @@ from typing import Any
 import pandera.pandas as pa
 
 from pathfinder.content.timestamps import TIMESTAMP_PATTERN, format_timestamp, parse_timestamp
-from pathfinder.entities import link_problem
+from pathfinder.entities import IMPORTANCES, link_problem
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-SKILL_LEVELS = ("required", "helpful", "optional")
 SKILL_CATEGORIES = ("data", "product", "research", "communication", "career")
 BASES = ("guest-did", "guest-recommends", "host-summary")
 RESOURCE_KINDS = ("course", "community", "tool", "platform", "practice", "article", "interview")
@@ -173,7 +172,7 @@ SECTIONS: dict[str, Section] = {
             "id": ID,
             "name": TEXT,
             "category": one_of(SKILL_CATEGORIES),
-            "level": one_of(SKILL_LEVELS),
+            "importance": one_of(IMPORTANCES),
             "summary": TEXT,
             "how_to_build": TEXT,
         },

@@ -5,7 +5,7 @@ Rating scale (skills and lifecycle phases, self-rated 1-5)::
     1 new to it · 2 know the basics · 3 can do it with help · 4 can do it on my own ·
     5 could teach it
 
-``LEVEL_TARGET`` is this project's choice of the rating to reach before applying for a data
+``TARGET_RATING`` is this project's choice of the rating to reach before applying for a data
 product manager role (the interview gives no scale): ``required`` skills are the ones the
 role is built on, so the target is doing them unaided (4); ``helpful`` skills need working
 knowledge (3); ``optional`` ones only enough to follow the conversation (2). Nobody needs a
@@ -21,13 +21,12 @@ import numpy as np
 import pandas as pd
 
 from pathfinder.domain.plan import OPEN_STATUSES
+from pathfinder.entities import IMPORTANCES
 
-LEVEL_TARGET: Final = MappingProxyType({"required": 4, "helpful": 3, "optional": 2})
-"""Self-rating (1-5) to reach per skill level; read-only so no session can change it."""
+TARGET_RATING: Final = MappingProxyType(dict(zip(IMPORTANCES, (4, 3, 2), strict=True)))
+"""Self-rating (1-5) to reach per skill importance; read-only so no session can change it."""
 
 
-SKILL_LEVELS: Final = tuple(LEVEL_TARGET)
-"""Skill levels from most to least important (the tie-break order for gaps)."""
 
 
 RATING_SCALE: Final = MappingProxyType(
@@ -39,7 +38,7 @@ RATING_SCALE: Final = MappingProxyType(
         5: "Could teach it",
     }
 )
-"""What each self-rating means; ``LEVEL_TARGET`` is chosen against these words."""
+"""What each self-rating means; ``TARGET_RATING`` is chosen against these words."""
 
 
 def _latest_levels(latest_ratings: pd.DataFrame) -> pd.Series:
@@ -65,17 +64,17 @@ def skill_gaps(
     skill, in plan order, with their ``closing_hours``. With ``n`` only the ``n`` biggest
     gaps are returned and skills already at target are left out.
     """
-    unknown_levels = sorted(set(skills["level"]) - set(SKILL_LEVELS))
-    if unknown_levels:
-        raise ValueError(f"Unknown skill level {unknown_levels}; expected one of {SKILL_LEVELS}.")
+    unknown = sorted(set(skills["importance"]) - set(IMPORTANCES))
+    if unknown:
+        raise ValueError(f"Unknown skill importance {unknown}; expected one of {IMPORTANCES}.")
     # Dicts and numpy rather than a merge, a groupby and a multi-key sort: the page benchmark
     # (docs/readability-and-speed.md) showed that version pushing the skills page past its target.
     latest = _latest_levels(latest_ratings).to_dict()
     ids = skills["id"].tolist()
-    levels = skills["level"].tolist()
+    importances = skills["importance"].tolist()
     rated = np.array([skill_id in latest for skill_id in ids], dtype=bool)
     current = np.array([int(latest.get(skill_id, 0)) for skill_id in ids], dtype="int64")
-    target = np.array([LEVEL_TARGET[level] for level in levels], dtype="int64")
+    target = np.array([TARGET_RATING[i] for i in importances], dtype="int64")
     gap = np.clip(target - np.maximum(current, 1), 0, None)
 
     open_rows = plan.loc[plan["status"].isin(OPEN_STATUSES)]
@@ -95,14 +94,14 @@ def skill_gaps(
             closing[skill_id].append(step_id)
     closing_ids = [sorted(closing[i], key=lambda step: open_steps[step][0]) for i in ids]
 
-    rank = {level: i for i, level in enumerate(SKILL_LEVELS)}
-    order = np.lexsort((np.arange(len(ids)), np.array([rank[level] for level in levels]), -gap))
+    rank = {importance: i for i, importance in enumerate(IMPORTANCES)}
+    order = np.lexsort((np.arange(len(ids)), np.array([rank[i] for i in importances]), -gap))
     frame = pd.DataFrame(
         {
             "skill_id": np.asarray(ids, dtype=object),
             "skill": skills["name"].to_numpy(),
             "category": skills["category"].to_numpy(),
-            "level": np.asarray(levels, dtype=object),
+            "importance": np.asarray(importances, dtype=object),
             "skill_order": np.arange(len(ids)),
             "rated": rated,
             "current": current,
