@@ -29,7 +29,6 @@ from pathfinder.store import (
     activity_per_day,
     activity_per_week,
     create_store_engine,
-    item_progress,
     latest_ratings,
     local_profile_id,
     migrate,
@@ -37,6 +36,7 @@ from pathfinder.store import (
     rebuild_activity_counts,
     set_status,
     set_statuses,
+    step_progress,
 )
 from pathfinder.store.schema import activity_log
 
@@ -76,7 +76,7 @@ def timed(action: Callable[[], object], runs: int) -> list[float]:
 
 def read_charts(engine: Engine, profile_id: int) -> None:
     """Do what the progress page reads for its charts."""
-    item_progress(engine, profile_id)
+    step_progress(engine, profile_id)
     activity_per_day(engine, profile_id)
     activity_per_week(engine, profile_id)
     latest_ratings(engine, profile_id, "skill")

@@ -254,7 +254,7 @@ class Entity(BaseModel):
 class StepProgress(Entity):
     """A plan step's saved state: its status, when it started and ended, a note and links."""
 
-    item_id: Id
+    step_id: Id
     status: Status = NOT_STARTED
     started_at: Instant | None = None
     completed_at: Instant | None = None
@@ -265,14 +265,14 @@ class StepProgress(Entity):
     @classmethod
     def _started_only_once_started(cls, value: datetime | None, info: ValidationInfo) -> Any:
         if value is not None and info.data.get("status") == NOT_STARTED:
-            raise refusal("a not-started item cannot have a start time")
+            raise refusal("a not-started step cannot have a start time")
         return value
 
     @field_validator("completed_at")
     @classmethod
     def _completed_only_when_done(cls, value: datetime | None, info: ValidationInfo) -> Any:
         if value is not None and info.data.get("status", DONE) != DONE:
-            raise refusal("only a done item can have a completion time")
+            raise refusal("only a done step can have a completion time")
         return value
 
 
@@ -328,7 +328,7 @@ class ImportDocument(Entity):
 
     version: int
     exported_at: Instant | None = None
-    items: tuple[StepProgress, ...] = Field((), strict=False)
+    steps: tuple[StepProgress, ...] = Field((), strict=False)
     ratings: tuple[Rating, ...] = Field((), strict=False)
     target: Target | None = None
     case_studies: tuple[CaseStudyDraft, ...] = Field((), strict=False)

@@ -18,6 +18,7 @@ from pathfinder.entities import (
     EXPORT_VERSION,
     FORMAT,
     CaseStudyDraft,
+    Id,
     ImportDocument,
     Instant,
     Rating,
@@ -46,7 +47,7 @@ class ImportRejected(ValueError):  # noqa: N818 - reads as a sentence in the UI
 def parse_import(
     raw: bytes,
     *,
-    known_item_ids: Collection[str],
+    known_step_ids: Collection[str],
     known_skill_ids: Collection[str],
     known_phase_ids: Collection[str],
     known_section_ids: Collection[str] | None = None,
@@ -57,7 +58,7 @@ def parse_import(
     if not isinstance(data, dict):
         raise ImportRejected(f"the file must hold a JSON object, not {json_kind(data)}")
     known = {
-        "items": frozenset(known_item_ids),
+        "steps": frozenset(known_step_ids),
         "skill": frozenset(known_skill_ids),
         "phase": frozenset(known_phase_ids),
         "sections": None if known_section_ids is None else frozenset(known_section_ids),
@@ -67,10 +68,10 @@ def parse_import(
     except ValidationError as error:
         raise ImportRejected(first_problem(error, whole="the file")) from None
     seen: set[str] = set()
-    for index, item in enumerate(document.items):
-        if item.item_id in seen:
-            raise ImportRejected(f"items[{index}].item_id: {shown(item.item_id)} appears twice")
-        seen.add(item.item_id)
+    for index, step in enumerate(document.steps):
+        if step.step_id in seen:
+            raise ImportRejected(f"items[{index}].item_id: {shown(step.step_id)} appears twice")
+        seen.add(step.step_id)
     return document
 
 
@@ -184,16 +185,18 @@ _InstantText = Annotated[Instant, BeforeValidator(_instant_from_text)]
 
 
 class _Item(StepProgress):
+    # The file format keeps its first names: a step's progress is an "item", its id "item_id".
+    step_id: Id = Field(alias="item_id")
     status: Status  # required in a file
     started_at: _InstantText | None = None
     completed_at: _InstantText | None = None
 
-    @field_validator("item_id")
+    @field_validator("step_id")
     @classmethod
-    def _in_plan(cls, item_id: str, info: ValidationInfo) -> str:
-        if item_id not in _known(info, "items"):
-            raise refusal(f"{shown(item_id)} is not an item in the current plan")
-        return item_id
+    def _in_plan(cls, step_id: str, info: ValidationInfo) -> str:
+        if step_id not in _known(info, "steps"):
+            raise refusal(f"{shown(step_id)} is not an item in the current plan")
+        return step_id
 
 
 class _Rating(Rating):
@@ -229,7 +232,7 @@ class _CaseStudy(CaseStudyDraft):
 class _File(ImportDocument):
     format: str
     exported_at: _InstantText | None = None
-    items: tuple[_Item, ...] = Field((), strict=False)
+    steps: tuple[_Item, ...] = Field((), strict=False, alias="items")
     ratings: tuple[_Rating, ...] = Field((), strict=False, max_length=MAX_RATINGS)
     target: _Target | None = None
     case_studies: tuple[_CaseStudy, ...] = Field((), strict=False, max_length=MAX_CASE_STUDIES)
@@ -255,10 +258,10 @@ class _File(ImportDocument):
             raise refusal(f"{version} is not a known export version")
         return version
 
-    @field_validator("items", mode="before")
+    @field_validator("steps", mode="before")
     @classmethod
     def _at_most_one_per_step(cls, items: Any, info: ValidationInfo) -> Any:
-        limit = len(_known(info, "items"))
+        limit = len(_known(info, "steps"))
         if isinstance(items, list) and len(items) > limit:
             raise refusal(f"has {len(items):,} entries; at most {limit:,} are allowed")
         return items

@@ -47,7 +47,7 @@ def make_plan(statuses: dict[str, str] | None = None) -> pd.DataFrame:
     statuses = statuses or {}
     progress = pd.DataFrame(
         {
-            "item_id": list(statuses),
+            "step_id": list(statuses),
             "status": list(statuses.values()),
             "started_at": pd.Timestamp("2026-03-01T10:00Z"),
             "completed_at": pd.Timestamp("2026-03-02T10:00Z"),

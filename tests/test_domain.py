@@ -75,7 +75,7 @@ def make_steps(hours: list[float] | None = None) -> pd.DataFrame:
 
 
 def make_progress(*rows: dict[str, Any]) -> pd.DataFrame:
-    """Build an item_progress frame; each row needs item_id and status."""
+    """Build a step-progress frame; each row needs step_id and status."""
     defaults: dict[str, Any] = {
         "started_at": UTC_NOON,
         "completed_at": pd.NaT,
@@ -98,7 +98,7 @@ def make_plan(*rows: dict[str, Any], hours: list[float] | None = None) -> pd.Dat
 
 def done(item_id: str, completed: str = "2026-03-02T09:00:00Z") -> dict[str, Any]:
     """Return a progress row for a step completed at the given UTC time."""
-    return {"item_id": item_id, "status": "done", "completed_at": pd.Timestamp(completed)}
+    return {"step_id": item_id, "status": "done", "completed_at": pd.Timestamp(completed)}
 
 
 def make_activity(days: dict[str, int]) -> pd.DataFrame:
@@ -137,7 +137,7 @@ def test_plan_carries_the_learners_status_note_and_links() -> None:
     """Saved progress shows up on its step: status, note, note version and links."""
     plan = make_plan(
         {
-            "item_id": "metrics",
+            "step_id": "metrics",
             "status": "in-progress",
             "note": "Read the metrics chapter",
             "note_version": 3,
@@ -166,15 +166,15 @@ def test_progress_for_retired_items_is_left_out_of_the_plan_and_reported() -> No
     retired = retired_progress(make_steps(), progress)
     assert "old-step" not in set(plan["id"])
     assert len(plan) == 4
-    assert retired["item_id"].tolist() == ["old-step"]
+    assert retired["step_id"].tolist() == ["old-step"]
     assert retired["status"].tolist() == ["done"]
 
 
 def test_duplicate_progress_rows_keep_the_latest_and_never_duplicate_a_step() -> None:
     """If an item has two progress rows, the most recently updated one wins."""
     progress = make_progress(
-        {"item_id": "sql", "status": "done", "updated_at": pd.Timestamp("2026-03-05T00:00Z")},
-        {"item_id": "sql", "status": "in-progress", "updated_at": UTC_NOON},
+        {"step_id": "sql", "status": "done", "updated_at": pd.Timestamp("2026-03-05T00:00Z")},
+        {"step_id": "sql", "status": "in-progress", "updated_at": UTC_NOON},
     )
     plan = plan_table(make_steps(), make_tracks(), progress)
     assert len(plan) == 4
@@ -184,7 +184,7 @@ def test_duplicate_progress_rows_keep_the_latest_and_never_duplicate_a_step() ->
 def test_unknown_status_is_rejected() -> None:
     """A status outside STATUSES is a data error, not silently treated as not-started."""
     with pytest.raises(ValueError, match="finished"):
-        make_plan({"item_id": "sql", "status": "finished"})
+        make_plan({"step_id": "sql", "status": "finished"})
 
 
 # --- plan_progress / track_progress / next_steps -------------------------------------------
@@ -204,7 +204,7 @@ def test_skipped_steps_are_left_out_of_the_denominator() -> None:
         done("sql"),
         done("metrics"),
         done("interview"),
-        {"item_id": "portfolio", "status": "skipped"},
+        {"step_id": "portfolio", "status": "skipped"},
     )
     summary = plan_progress(plan)
     assert summary.planned_steps == 3
@@ -230,7 +230,7 @@ def test_percent_falls_back_to_step_counts_when_no_hours_are_planned() -> None:
 def test_percent_is_zero_not_nan_when_nothing_is_planned() -> None:
     """When every step is skipped, or the plan is empty, the percentage is 0, never NaN."""
     all_skipped = make_plan(
-        *({"item_id": i, "status": "skipped"} for i in ["sql", "metrics", "interview", "portfolio"])
+        *({"step_id": i, "status": "skipped"} for i in ["sql", "metrics", "interview", "portfolio"])
     )
     for plan in (all_skipped, make_plan().iloc[0:0]):
         summary = plan_progress(plan)
@@ -240,7 +240,7 @@ def test_percent_is_zero_not_nan_when_nothing_is_planned() -> None:
 
 def test_in_progress_steps_are_counted() -> None:
     """The summary counts steps the learner has started."""
-    plan = make_plan({"item_id": "sql", "status": "in-progress"})
+    plan = make_plan({"step_id": "sql", "status": "in-progress"})
     assert plan_progress(plan).in_progress_steps == 1
 
 
@@ -255,11 +255,11 @@ def test_percent_is_always_between_0_and_100(
 ) -> None:
     """Whatever the statuses and hours, the percentage is a number from 0 to 100."""
     rows = [
-        {"item_id": i, "status": s}
+        {"step_id": i, "status": s}
         for i, s in zip(["interview", "sql", "portfolio", "metrics"], statuses, strict=True)
     ]
     if retired_done:
-        rows.append({"item_id": "gone", "status": "done"})
+        rows.append({"step_id": "gone", "status": "done"})
     percent = plan_progress(make_plan(*rows, hours=hours)).percent
     assert 0.0 <= percent <= 100.0
     assert not math.isnan(percent)
@@ -267,7 +267,7 @@ def test_percent_is_always_between_0_and_100(
 
 def test_track_progress_sums_each_track_in_track_order() -> None:
     """Each track shows its own steps and hours done and planned, skipped left out."""
-    plan = make_plan(done("sql"), {"item_id": "interview", "status": "skipped"})
+    plan = make_plan(done("sql"), {"step_id": "interview", "status": "skipped"})
     tracks = track_progress(plan)
     assert tracks.columns.tolist() == [
         "track_id",
@@ -288,7 +288,7 @@ def test_track_progress_sums_each_track_in_track_order() -> None:
 
 def test_track_with_every_step_skipped_shows_zero_percent() -> None:
     """A fully skipped track has nothing to do and reads 0%, not NaN."""
-    plan = make_plan(*({"item_id": i, "status": "skipped"} for i in ["interview", "portfolio"]))
+    plan = make_plan(*({"step_id": i, "status": "skipped"} for i in ["interview", "portfolio"]))
     practice = track_progress(plan).set_index("track_id").loc["practice"]
     assert practice["planned_steps"] == 0
     assert practice["percent"] == 0.0
@@ -309,8 +309,8 @@ def test_next_steps_put_in_progress_first_then_not_started_in_plan_order() -> No
     """Started work comes first, then untouched steps in plan order; done/skipped never."""
     plan = make_plan(
         done("sql"),
-        {"item_id": "portfolio", "status": "in-progress"},
-        {"item_id": "metrics", "status": "skipped"},
+        {"step_id": "portfolio", "status": "in-progress"},
+        {"step_id": "metrics", "status": "skipped"},
     )
     assert next_steps(plan)["id"].tolist() == ["portfolio", "interview"]
     assert next_steps(plan, n=1)["id"].tolist() == ["portfolio"]
@@ -390,7 +390,7 @@ def test_finished_plan_reports_done() -> None:
         done("sql"),
         done("metrics"),
         done("interview"),
-        {"item_id": "portfolio", "status": "skipped"},
+        {"step_id": "portfolio", "status": "skipped"},
     )
     forecast = pace_forecast(plan, Target(date(2026, 1, 1), 5.0), date(2026, 3, 10))
     assert forecast.status == "done"
@@ -429,7 +429,7 @@ def test_burnup_forecast_runs_from_todays_hours_to_the_total_at_the_finish_date(
 
 def test_burnup_without_pace_has_no_forecast_and_counts_undated_completions_today() -> None:
     """Unknown pace leaves the forecast empty; a done step without a date counts today."""
-    plan = make_plan({"item_id": "sql", "status": "done", "completed_at": pd.NaT})
+    plan = make_plan({"step_id": "sql", "status": "done", "completed_at": pd.NaT})
     chart = burnup(plan, None, date(2026, 3, 10))
     assert chart.forecast.empty
     assert chart.actual["hours"].iloc[-1] == 10.0
@@ -583,7 +583,7 @@ def test_latest_rating_wins_when_a_skill_has_several() -> None:
 
 def test_closing_steps_are_the_unfinished_steps_that_build_the_skill_in_plan_order() -> None:
     """Done and skipped steps are not suggested; the rest come by title in plan order."""
-    plan = make_plan(done("sql"), {"item_id": "portfolio", "status": "skipped"})
+    plan = make_plan(done("sql"), {"step_id": "portfolio", "status": "skipped"})
     gaps = skill_gaps(make_skills(), make_ratings({}), STEP_SKILLS, plan).set_index("skill_id")
     assert gaps.loc["sql", "closing_step_ids"] == ["metrics"]
     assert gaps.loc["sql", "closing_steps"] == ["Define metrics"]
@@ -770,7 +770,7 @@ def test_plan_csv_neutralises_spreadsheet_formulas(payload: str) -> None:
     steps = make_steps()
     steps.loc[steps["id"] == "sql", "title"] = payload
     progress = make_progress(
-        {"item_id": "sql", "status": "in-progress", "note": payload, "links": [payload, "x"]}
+        {"step_id": "sql", "status": "in-progress", "note": payload, "links": [payload, "x"]}
     )
     csv_text = plan_csv(plan_table(steps, make_tracks(), progress))
     table = pd.read_csv(io.StringIO(csv_text), dtype=str, keep_default_na=False)

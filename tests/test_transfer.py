@@ -23,13 +23,13 @@ from pathfinder.store import (
     export_profile,
     get_target,
     import_profile,
-    item_progress,
     rate,
     save_case_study,
     save_note,
     set_links,
     set_status,
     set_target,
+    step_progress,
 )
 from pathfinder.transfer import EXPORT_VERSION, ImportRejected, parse_import
 
@@ -42,7 +42,7 @@ T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 def parse(raw: bytes, **overrides: Any) -> Any:
     """Parse with this module's known ids."""
     known: dict[str, Any] = {
-        "known_item_ids": ITEMS,
+        "known_step_ids": ITEMS,
         "known_skill_ids": SKILLS,
         "known_phase_ids": PHASES,
     }
@@ -93,14 +93,14 @@ def test_a_valid_document_parses_into_typed_values() -> None:
     """Dates, levels and links come out typed and complete."""
     document = parse(encode(valid_document()))
     assert document.version == EXPORT_VERSION
-    assert [item.status for item in document.items] == [
+    assert [item.status for item in document.steps] == [
         "done",
         "in-progress",
         "skipped",
         "not-started",
     ]
-    assert document.items[0].completed_at == datetime(2025, 3, 2, 9, 0, tzinfo=UTC)
-    assert document.items[0].links == ("https://example.org/sql",)
+    assert document.steps[0].completed_at == datetime(2025, 3, 2, 9, 0, tzinfo=UTC)
+    assert document.steps[0].links == ("https://example.org/sql",)
     assert document.ratings[0].rated_at == datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
     assert document.target is not None
     assert document.target.target_date == date(2025, 9, 30)
@@ -156,7 +156,7 @@ BAD_FIELDS = [
     ("too many links", change("items.0.links", ["https://e.org"] * 51), "items[0].links: has 51 entries; at most 50 are allowed"),
     ("bad timestamp", change("items.0.started_at", "yesterday"), "items[0].started_at: 'yesterday' is not a date and time like 2025-01-31T09:00:00+00:00"),
     ("naive timestamp", change("items.0.started_at", "2025-03-01T09:00:00"), "items[0].started_at: '2025-03-01T09:00:00' has no time zone (add +00:00 for UTC)"),
-    ("completion when not done", change("items.1.completed_at", "2025-03-01T09:00:00Z"), "items[1].completed_at: only a done item can have a completion time"),
+    ("completion when not done", change("items.1.completed_at", "2025-03-01T09:00:00Z"), "items[1].completed_at: only a done step can have a completion time"),
     ("level too high", change("ratings.0.level", 6), "ratings[0].level: 6 is not between 1 and 5"),
     ("level zero", change("ratings.0.level", 0), "ratings[0].level: 0 is not between 1 and 5"),
     ("level as text", change("ratings.0.level", "3"), "ratings[0].level: must be a whole number from 1 to 5, not text"),
@@ -325,8 +325,8 @@ def test_export_then_import_round_trips_the_state(engine: Engine, profile_id: in
     other = ensure_profile(engine, "https://accounts.example.com", "new-device")
     import_profile(engine, other, parse(raw))
     assert without_time(export_profile(engine, other)) == without_time(exported)
-    mine = item_progress(engine, profile_id).drop(columns=["note_version", "updated_at"])
-    theirs = item_progress(engine, other).drop(columns=["note_version", "updated_at"])
+    mine = step_progress(engine, profile_id).drop(columns=["note_version", "updated_at"])
+    theirs = step_progress(engine, other).drop(columns=["note_version", "updated_at"])
     assert mine.equals(theirs)
     assert get_target(engine, other) == get_target(engine, profile_id)
 
@@ -337,7 +337,7 @@ def test_import_replaces_what_was_there_and_is_logged(engine: Engine, profile_id
     rate(engine, profile_id, "skill", "python", 5, now=T0)
     log_before = len(activity_log(engine, profile_id, limit=100))
     import_profile(engine, profile_id, parse(encode(valid_document())))
-    progress = item_progress(engine, profile_id).set_index("item_id")
+    progress = step_progress(engine, profile_id).set_index("step_id")
     assert progress.loc["portfolio", "status"] == "not-started"
     assert progress.loc["sql-basics", "note"] == "joins ✓"
     exported = export_profile(engine, profile_id)
@@ -356,7 +356,7 @@ def test_an_empty_profile_exports_and_imports(engine: Engine, profile_id: int) -
     other = ensure_profile(engine, "https://accounts.example.com", "someone")
     set_status(engine, other, "metrics", "done")
     import_profile(engine, other, parse(encode(empty)))
-    assert item_progress(engine, other).empty
+    assert step_progress(engine, other).empty
 
 
 def test_notes_imported_over_open_tabs_cannot_be_silently_overwritten(

@@ -15,7 +15,7 @@ OPEN_STATUSES: Final = (IN_PROGRESS, NOT_STARTED)
 
 
 PROGRESS_COLUMNS: Final = (
-    "item_id",
+    "step_id",
     "status",
     "started_at",
     "completed_at",
@@ -24,7 +24,7 @@ PROGRESS_COLUMNS: Final = (
     "links",
     "updated_at",
 )
-"""Columns of ``pathfinder.store.item_progress``."""
+"""Columns of ``pathfinder.store.step_progress``."""
 
 
 @dataclass(frozen=True)
@@ -41,14 +41,14 @@ class PlanProgress:
 
 
 def _normalised_progress(progress: pd.DataFrame) -> pd.DataFrame:
-    """Return one progress row per item (the latest), with every store column present."""
+    """Return one progress row per step (the latest), with every store column present."""
     frame = progress.reindex(columns=list(PROGRESS_COLUMNS))
     unknown = sorted(set(frame["status"].dropna()) - set(STATUSES))
     if unknown:
-        raise ValueError(f"Unknown plan-item status {unknown}; expected one of {STATUSES}.")
-    if frame["item_id"].duplicated().any():
+        raise ValueError(f"Unknown plan-step status {unknown}; expected one of {STATUSES}.")
+    if frame["step_id"].duplicated().any():
         frame = frame.sort_values("updated_at", kind="stable", na_position="first")
-        frame = frame.drop_duplicates("item_id", keep="last")
+        frame = frame.drop_duplicates("step_id", keep="last")
     return frame
 
 
@@ -75,7 +75,7 @@ def plan_table(steps: pd.DataFrame, tracks: pd.DataFrame, progress: pd.DataFrame
     columns["position"] = np.arange(len(in_order))
 
     own = _normalised_progress(progress)
-    row_of = {item: i for i, item in enumerate(own["item_id"].tolist())}
+    row_of = {step: i for i, step in enumerate(own["step_id"].tolist())}
     found = np.array([row_of.get(step_id, -1) for step_id in columns["id"]], dtype=np.intp)
     has = found >= 0
 
@@ -96,8 +96,8 @@ def plan_table(steps: pd.DataFrame, tracks: pd.DataFrame, progress: pd.DataFrame
 
 
 def retired_progress(steps: pd.DataFrame, progress: pd.DataFrame) -> pd.DataFrame:
-    """Return progress rows whose item is no longer a content step (kept, shown as retired)."""
-    retired = progress.loc[~progress["item_id"].isin(steps["id"])]
+    """Return progress rows whose step is no longer in the content (kept, shown as retired)."""
+    retired = progress.loc[~progress["step_id"].isin(steps["id"])]
     return retired.reset_index(drop=True)
 
 

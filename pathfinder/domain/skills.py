@@ -27,8 +27,6 @@ TARGET_RATING: Final = MappingProxyType(dict(zip(IMPORTANCES, (4, 3, 2), strict=
 """Self-rating (1-5) to reach per skill importance; read-only so no session can change it."""
 
 
-
-
 RATING_SCALE: Final = MappingProxyType(
     {
         1: "New to it",

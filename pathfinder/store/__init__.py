@@ -48,14 +48,14 @@ from pathfinder.store.migrate import (
 )
 from pathfinder.store.profiles import ensure_profile, local_profile_id, profile_key_problem
 from pathfinder.store.progress import (
-    item_progress,
     reset_all,
     reset_plan,
-    retired_item_ids,
+    retired_step_ids,
     save_note,
     set_links,
     set_status,
     set_statuses,
+    step_progress,
 )
 from pathfinder.store.ratings import (
     get_target,
@@ -111,7 +111,6 @@ __all__ = [
     "head_revision",
     "import_profile",
     "is_read_only",
-    "item_progress",
     "latest_ratings",
     "list_case_studies",
     "list_share_links",
@@ -128,7 +127,7 @@ __all__ = [
     "reset_plan",
     "resolve_database_url",
     "resolve_share_token",
-    "retired_item_ids",
+    "retired_step_ids",
     "revoke_share_link",
     "save_case_study",
     "save_note",
@@ -139,6 +138,7 @@ __all__ = [
     "set_statuses",
     "set_target",
     "shared_case_studies",
+    "step_progress",
     "without_password",
     "writing",
 ]

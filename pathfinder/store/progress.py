@@ -1,4 +1,8 @@
-"""Per-item plan progress: status, note and links, each change logged in the same transaction."""
+"""Plan-step progress: status, note and links, each change logged in the same transaction.
+
+The table keeps its first names (`item_progress`, `item_id`): renaming a table under
+servers that share the database would break the ones not yet upgraded.
+"""
 
 from __future__ import annotations
 
@@ -26,8 +30,8 @@ from pathfinder.store.errors import ChangedElsewhere
 from pathfinder.store.schema import case_studies, ratings, targets
 from pathfinder.store.schema import item_progress as progress_table
 
-ITEM_PROGRESS_COLUMNS = {
-    "item_id": "str",
+STEP_PROGRESS_COLUMNS = {
+    "step_id": "str",
     "status": "str",
     "started_at": TIMESTAMP,
     "completed_at": TIMESTAMP,
@@ -43,13 +47,13 @@ _t = progress_table
 def _status_upsert(insert: Any) -> Any:
     new = insert(_t)
     excluded = new.excluded
-    # The rules live in SQL so a status change is one atomic statement per item: two
-    # sessions changing the same item cannot interleave a read and a write.
+    # The rules live in SQL so a status change is one atomic statement per step: two
+    # sessions changing the same step cannot interleave a read and a write.
     return new.on_conflict_do_update(
         index_elements=[_t.c.profile_id, _t.c.item_id],
         set_={
             "status": excluded.status,
-            # Kept across in-progress/done/skipped; cleared when the item is un-started.
+            # Kept across in-progress/done/skipped; cleared when the step is un-started.
             "started_at": sa.case(
                 (excluded.status == NOT_STARTED, sa.null()),
                 else_=sa.func.coalesce(_t.c.started_at, excluded.started_at),
@@ -62,7 +66,7 @@ def _status_upsert(insert: Any) -> Any:
             ),
             "updated_at": excluded.updated_at,
         },
-        # Setting the status an item already has changes nothing, so nothing is written
+        # Setting the status a step already has changes nothing, so nothing is written
         # or logged: a repeated or replayed click is not a new event.
         where=_t.c.status.is_distinct_from(excluded.status),
     ).returning(_t.c.item_id)
@@ -77,11 +81,11 @@ _ENSURE_ROW = per_dialect(_ensure_row)
 
 
 def _write_statuses(
-    conn: Connection, profile_id: int, item_ids: list[str], status: str, at: datetime
+    conn: Connection, profile_id: int, step_ids: list[str], status: str, at: datetime
 ) -> list[str]:
-    """Give the items `status`; return the ids that changed (only those are written).
+    """Give the steps `status`; return the ids that changed (only those are written).
 
-    An item with no row yet is not started, so "not started" only updates existing rows:
+    A step with no row yet is not started, so "not started" only updates existing rows:
     resetting a track nobody touched writes nothing.
     """
     if status == NOT_STARTED:
@@ -90,7 +94,7 @@ def _write_statuses(
                 _t.update()
                 .where(
                     (_t.c.profile_id == profile_id)
-                    & _t.c.item_id.in_(item_ids)
+                    & _t.c.item_id.in_(step_ids)
                     & (_t.c.status != NOT_STARTED)
                 )
                 .values(status=NOT_STARTED, started_at=None, completed_at=None, updated_at=at)
@@ -102,17 +106,17 @@ def _write_statuses(
     return sorted(
         conn.execute(
             _STATUS_UPSERT[conn.dialect.name],
-            [_status_row(profile_id, item_id, status, at) for item_id in item_ids],
+            [_status_row(profile_id, step_id, status, at) for step_id in step_ids],
         )
         .scalars()
         .all()
     )
 
 
-def _status_row(profile_id: int, item_id: str, status: str, at: datetime) -> dict[str, object]:
+def _status_row(profile_id: int, step_id: str, status: str, at: datetime) -> dict[str, object]:
     return {
         "profile_id": profile_id,
-        "item_id": item_id,
+        "item_id": step_id,
         "status": status,
         "started_at": None if status == NOT_STARTED else at,
         "completed_at": at if status == DONE else None,
@@ -121,16 +125,16 @@ def _status_row(profile_id: int, item_id: str, status: str, at: datetime) -> dic
 
 
 def set_status(
-    engine: Engine, profile_id: int, item_id: str, status: str, *, now: datetime | None = None
+    engine: Engine, profile_id: int, step_id: str, status: str, *, now: datetime | None = None
 ) -> bool:
-    """Set one item's status and log it, in one short transaction; return whether it changed."""
-    checked(StepProgress, item_id=item_id, status=status)
+    """Set one step's status and log it, in one short transaction; return whether it changed."""
+    checked(StepProgress, step_id=step_id, status=status)
     at = utc_now(now)
 
     def work(conn: Connection) -> bool:
-        changed = _write_statuses(conn, profile_id, [item_id], status, at)
+        changed = _write_statuses(conn, profile_id, [step_id], status, at)
         if changed:
-            log_event(conn, profile_id, at, "status", item_id, {"status": status})
+            log_event(conn, profile_id, at, "status", step_id, {"status": status})
         return bool(changed)
 
     return write_for_profile(engine, profile_id, work)
@@ -139,17 +143,17 @@ def set_status(
 def set_statuses(
     engine: Engine,
     profile_id: int,
-    item_ids: Iterable[str],
+    step_ids: Iterable[str],
     status: str,
     *,
     now: datetime | None = None,
 ) -> int:
-    """Set many items to one status (a whole track done or reset) in one transaction.
+    """Set many steps to one status (a whole track done or reset) in one transaction.
 
-    Returns how many items changed; only those are written and logged.
+    Returns how many steps changed; only those are written and logged.
     """
     # Sorted: PostgreSQL row locks are then always taken in the same order.
-    ids = sorted({checked(StepProgress, item_id=i, status=status).item_id for i in item_ids})
+    ids = sorted({checked(StepProgress, step_id=i, status=status).step_id for i in step_ids})
     at = utc_now(now)
     if not ids:
         return 0
@@ -165,7 +169,7 @@ def set_statuses(
 def save_note(
     engine: Engine,
     profile_id: int,
-    item_id: str,
+    step_id: str,
     text: str,
     *,
     expected_version: int,
@@ -176,14 +180,14 @@ def save_note(
     Raises ChangedElsewhere (carrying both texts) when another tab saved first.
     A never-saved note has version 0.
     """
-    checked(StepProgress, item_id=item_id, note=text)
+    checked(StepProgress, step_id=step_id, note=text)
     at = utc_now(now)
-    key = (_t.c.profile_id == profile_id) & (_t.c.item_id == item_id)
+    key = (_t.c.profile_id == profile_id) & (_t.c.item_id == step_id)
 
     def work(conn: Connection) -> int:
         conn.execute(
             _ENSURE_ROW[conn.dialect.name],
-            {"profile_id": profile_id, "item_id": item_id, "updated_at": at},
+            {"profile_id": profile_id, "item_id": step_id, "updated_at": at},
         )
         # Compare-and-set: the version check and the write are one statement. The same
         # text again is not a change: nothing is written, the version stays.
@@ -203,7 +207,7 @@ def save_note(
                 your_text=text,
                 current_version=int(current.note_version),
             )
-        log_event(conn, profile_id, at, "note", item_id, {"version": new_version})
+        log_event(conn, profile_id, at, "note", step_id, {"version": new_version})
         return int(new_version)
 
     return write_for_profile(engine, profile_id, work)
@@ -212,21 +216,21 @@ def save_note(
 def set_links(
     engine: Engine,
     profile_id: int,
-    item_id: str,
+    step_id: str,
     links: list[str],
     *,
     expected: list[str] | None = None,
     now: datetime | None = None,
 ) -> bool:
-    """Replace an item's list of links (http or https URLs); return whether it changed.
+    """Replace a step's list of links (http or https URLs); return whether it changed.
 
     With `expected` (the links the page showed), raises ChangedElsewhere, carrying both
     lists, when another tab saved other links since: the last tab to save must not win
     silently.
     """
-    new_links = list(checked(StepProgress, item_id=item_id, links=links).links)
+    new_links = list(checked(StepProgress, step_id=step_id, links=links).links)
     at = utc_now(now)
-    key = (_t.c.profile_id == profile_id) & (_t.c.item_id == item_id)
+    key = (_t.c.profile_id == profile_id) & (_t.c.item_id == step_id)
 
     def work(conn: Connection) -> bool:
         stored = list(conn.execute(sa.select(_t.c.links).where(key)).scalar_one_or_none() or [])
@@ -242,7 +246,7 @@ def set_links(
                 yours=new_links,
             )
         insert = insert_for(conn, _t).values(
-            profile_id=profile_id, item_id=item_id, links=new_links, updated_at=at
+            profile_id=profile_id, item_id=step_id, links=new_links, updated_at=at
         )
         conn.execute(
             insert.on_conflict_do_update(
@@ -250,31 +254,31 @@ def set_links(
                 set_={"links": insert.excluded.links, "updated_at": insert.excluded.updated_at},
             )
         )
-        log_event(conn, profile_id, at, "links", item_id, {"count": len(new_links)})
+        log_event(conn, profile_id, at, "links", step_id, {"count": len(new_links)})
         return True
 
     return write_for_profile(engine, profile_id, work)
 
 
-def item_progress(engine: Engine, profile_id: int) -> pd.DataFrame:
-    """Return every item this profile has touched, including retired ones."""
+def step_progress(engine: Engine, profile_id: int) -> pd.DataFrame:
+    """Return every step this profile has touched, including retired ones."""
     stmt = (
-        sa.select(*columns_of(_t, ITEM_PROGRESS_COLUMNS))
+        sa.select(_t.c.item_id, *columns_of(_t, dict(list(STEP_PROGRESS_COLUMNS.items())[1:])))
         .where(_t.c.profile_id == profile_id)
         .order_by(_t.c.item_id)
     )
-    return read_frame(engine, stmt, ITEM_PROGRESS_COLUMNS)
+    return read_frame(engine, stmt, STEP_PROGRESS_COLUMNS)
 
 
-def retired_item_ids(progress: pd.DataFrame, known_item_ids: Iterable[str]) -> list[str]:
+def retired_step_ids(progress: pd.DataFrame, known_step_ids: Iterable[str]) -> list[str]:
     """Return ids with stored progress that the current content no longer has."""
-    known = set(known_item_ids)
-    stored = progress["item_id"].drop_duplicates()
+    known = set(known_step_ids)
+    stored = progress["step_id"].drop_duplicates()
     return sorted(stored[~stored.isin(known)].tolist())
 
 
 def reset_plan(engine: Engine, profile_id: int, *, now: datetime | None = None) -> int:
-    """Put every item back to not-started (notes and links stay); return how many changed."""
+    """Put every step back to not-started (notes and links stay); return how many changed."""
     at = utc_now(now)
 
     def work(conn: Connection) -> int:

@@ -125,22 +125,22 @@ def import_profile(
         )
         for table in (item_progress, ratings, targets, case_studies):
             conn.execute(table.delete().where(table.c.profile_id == profile_id))
-        if document.items:
+        if document.steps:
             conn.execute(
                 item_progress.insert(),
                 [
                     {
                         "profile_id": profile_id,
-                        "item_id": item.item_id,
+                        "item_id": item.step_id,
                         "status": item.status,
                         "started_at": item.started_at,
                         "completed_at": item.completed_at,
                         "note": item.note,
-                        "note_version": old_versions.get(item.item_id, 0) + (1 if item.note else 0),
+                        "note_version": old_versions.get(item.step_id, 0) + (1 if item.note else 0),
                         "links": list(item.links),
                         "updated_at": at,
                     }
-                    for item in document.items
+                    for item in document.steps
                 ],
             )
         if document.ratings:
@@ -189,7 +189,7 @@ def import_profile(
             "import",
             None,
             {
-                "items": len(document.items),
+                "items": len(document.steps),
                 "ratings": len(document.ratings),
                 "case_studies": len(document.case_studies),
             },

@@ -34,10 +34,10 @@ def read(learner: Visitor, reader: Callable[[Visitor], T], fallback: T) -> T:
 
 
 def progress(learner: Visitor) -> pd.DataFrame:
-    """Return the learner's plan-item progress (an empty frame when unknown)."""
+    """Return the learner's plan-step progress (an empty frame when unknown)."""
     return read(
         learner,
-        lambda who: store.item_progress(who.engine, who.profile_id),
+        lambda who: store.step_progress(who.engine, who.profile_id),
         pd.DataFrame(columns=list(PROGRESS_COLUMNS)),
     )
 

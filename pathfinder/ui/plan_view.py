@@ -465,7 +465,7 @@ def render_retired(snapshot: PlanSnapshot, *, show_notes: bool = True) -> None:
     retired = retired_progress(content().steps, snapshot.progress)
     if retired.empty:
         return
-    columns = ["item_id", "status", "completed_at", "note"] if show_notes else ["item_id", "status"]
+    columns = ["step_id", "status", "completed_at", "note"] if show_notes else ["step_id", "status"]
     with st.expander(f"Retired steps ({len(retired)})", icon=":material/inventory_2:"):
         st.caption(
             "These steps were removed from the plan after you worked on them. Your history is "
@@ -474,7 +474,7 @@ def render_retired(snapshot: PlanSnapshot, *, show_notes: bool = True) -> None:
         st.dataframe(
             without_missing(retired[columns]),
             hide_index=True,
-            column_config={"item_id": "Step id", "completed_at": "Completed"},
+            column_config={"step_id": "Step id", "completed_at": "Completed"},
         )
 
 

@@ -31,7 +31,7 @@ def import_progress(learner: Visitor, c: Content, raw: bytes) -> None:
     try:
         document = transfer.parse_import(
             raw,
-            known_item_ids=set(c.steps["id"]),
+            known_step_ids=set(c.steps["id"]),
             known_skill_ids=set(c.skills["id"]),
             known_phase_ids=set(c.phases["id"]),
             known_section_ids=set(c.case_study_sections["id"]),
@@ -60,7 +60,7 @@ def report_builder(learner: Visitor, c: Content) -> Callable[[], str]:
         # Runs only when the button is clicked: the report inlines plotly.js (~4.5 MB),
         # far too much to send with every rerun of the settings page.
         data = report.ReportData(
-            progress=store.item_progress(engine, profile_id),
+            progress=store.step_progress(engine, profile_id),
             target=store.get_target(engine, profile_id),
             activity_per_day=store.activity_per_day(engine, profile_id),
             skill_history=store.rating_history(engine, profile_id, "skill"),

@@ -184,9 +184,9 @@ def logged(server: StreamlitServer) -> list[tuple[str, str | None]]:
 def stored_items(server: StreamlitServer) -> dict[str, dict[str, object]]:
     """Return the server's saved plan items, item id -> status and note."""
     with engine_on(server) as engine:
-        progress = store.item_progress(engine, store.local_profile_id(engine))
+        progress = store.step_progress(engine, store.local_profile_id(engine))
     return {
-        str(row["item_id"]): {"status": row["status"], "note": row["note"]}
+        str(row["step_id"]): {"status": row["status"], "note": row["note"]}
         for row in progress.to_dict("records")
     }
 

@@ -55,8 +55,8 @@ def server(start_server: StartServer, tmp_path: Path) -> StreamlitServer:
 def stored_links(server: StreamlitServer, step_id: str) -> list[str]:
     """Return the links the store holds for a step."""
     with engine_on(server) as engine:
-        progress = store.item_progress(engine, store.local_profile_id(engine))
-    return list(progress.set_index("item_id").loc[step_id, "links"])
+        progress = store.step_progress(engine, store.local_profile_id(engine))
+    return list(progress.set_index("step_id").loc[step_id, "links"])
 
 
 def badge(page: Page, step_id: str) -> Locator:

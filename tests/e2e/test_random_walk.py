@@ -402,7 +402,7 @@ class Walk:
         """Check the store holds exactly the model: statuses, notes, links, ratings, drafts."""
         with engine_on(self.server) as engine:
             owner = store.local_profile_id(engine)
-            progress = store.item_progress(engine, owner).set_index("item_id")
+            progress = store.step_progress(engine, owner).set_index("step_id")
             ratings = store.latest_ratings(engine, owner, "skill")
             target = store.get_target(engine, owner)
             drafts = store.list_case_studies(engine, owner)

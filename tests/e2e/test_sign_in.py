@@ -168,8 +168,8 @@ def stored(server: StreamlitServer, issuer: str) -> dict[str, dict[str, tuple[st
             owners = [(int(row.id), str(row.subject)) for row in rows if row.issuer == issuer]
         return {
             subject: {
-                str(row["item_id"]): (str(row["status"]), str(row["note"]))
-                for row in store.item_progress(engine, profile_id).to_dict("records")
+                str(row["step_id"]): (str(row["status"]), str(row["note"]))
+                for row in store.step_progress(engine, profile_id).to_dict("records")
             }
             for profile_id, subject in owners
         }

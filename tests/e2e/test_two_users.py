@@ -107,8 +107,8 @@ def stored(server: StreamlitServer) -> dict[str, dict[str, tuple[str, str]]]:
         assert {issuer for _, issuer, _ in owners} <= {ISSUER}, f"unexpected issuers: {owners}"
         return {
             subject: {
-                str(row["item_id"]): (str(row["status"]), str(row["note"]))
-                for row in store.item_progress(engine, profile_id).to_dict("records")
+                str(row["step_id"]): (str(row["status"]), str(row["note"]))
+                for row in store.step_progress(engine, profile_id).to_dict("records")
             }
             for profile_id, _, subject in owners
         }

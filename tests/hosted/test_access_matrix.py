@@ -200,8 +200,8 @@ def test_two_signed_in_users_in_one_process_keep_their_own_data(
     statuses = {
         who: dict(
             zip(
-                store.item_progress(app_engine, seeded[who])["item_id"],
-                store.item_progress(app_engine, seeded[who])["status"],
+                store.step_progress(app_engine, seeded[who])["step_id"],
+                store.step_progress(app_engine, seeded[who])["status"],
                 strict=True,
             )
         )

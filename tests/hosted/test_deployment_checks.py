@@ -217,7 +217,7 @@ def test_a_hosted_engine_keeps_the_database_out_of_its_messages(
     engine = store.create_store_engine(url, name_location=False, log_problems=False)
     try:
         with pytest.raises(store.StoreUnavailable) as caught:
-            store.item_progress(engine, 1)
+            store.step_progress(engine, 1)
     finally:
         engine.dispose()
     message = str(caught.value)
@@ -238,11 +238,11 @@ def test_an_outage_is_logged_once_and_its_end_once(
         with caplog.at_level(logging.INFO, logger="pathfinder.store"):
             for _ in range(10):
                 with pytest.raises(store.StoreUnavailable):
-                    store.item_progress(engine, 1)
+                    store.step_progress(engine, 1)
             folder.mkdir()
             store.migrate(engine)
-            store.item_progress(engine, 1)
-            store.item_progress(engine, 1)
+            store.step_progress(engine, 1)
+            store.step_progress(engine, 1)
     finally:
         engine.dispose()
     lines = [(r.levelname, r.getMessage()) for r in caplog.records]

@@ -128,7 +128,7 @@ def test_an_import_file_cannot_name_another_profile(
     store.set_status(app_engine, bo, step, "in-progress")
     exported = store.export_profile(app_engine, bo)
     exported["items"][0]["status"] = "done"
-    before_bo = store.item_progress(app_engine, bo)
+    before_bo = store.step_progress(app_engine, bo)
     at = open_app(signed_in("owner-a", "Ann"), page="pages/settings.py")
     naming_bo = {**exported, "profile_id": bo, "subject": "owner-b"}
     _import(at, naming_bo)
@@ -136,8 +136,8 @@ def test_an_import_file_cannot_name_another_profile(
     _import(at, exported)
     assert any("Imported" in s.value for s in at.success)  # into Ann's own profile
     ann = store.ensure_profile(app_engine, "https://idp.example", "owner-a", "Ann")
-    assert store.item_progress(app_engine, ann)["status"].tolist() == ["done"]
-    assert store.item_progress(app_engine, bo).equals(before_bo)
+    assert store.step_progress(app_engine, ann)["status"].tolist() == ["done"]
+    assert store.step_progress(app_engine, bo).equals(before_bo)
 
 
 def _oidc(subject: object, issuer: object = ISSUER) -> dict[str, Any]:

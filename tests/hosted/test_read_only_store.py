@@ -28,7 +28,7 @@ READERS = {
     "head_revision",
     "is_read_only",
     "profile_key_problem",
-    "item_progress",
+    "step_progress",
     "latest_ratings",
     "list_case_studies",
     "list_share_links",
@@ -39,7 +39,7 @@ READERS = {
     "reading",
     "resolve_database_url",
     "resolve_share_token",
-    "retired_item_ids",
+    "retired_step_ids",
     "schema_state",
     "shared_case_studies",
     "without_password",
@@ -84,7 +84,7 @@ def _import_document(engine: Engine, profile_id: int) -> Any:
     # The export is read through the viewer's engine: reading works, only importing fails.
     return transfer.parse_import(
         json.dumps(store.export_profile(engine, profile_id)).encode(),
-        known_item_ids={"step-a"},
+        known_step_ids={"step-a"},
         known_skill_ids={"sql"},
         known_phase_ids=set(),
     )
@@ -124,5 +124,5 @@ def test_read_only_engine_still_reads(engine: Engine, profile_id: int) -> None:
     """A read-only engine reads the same progress as the owner's engine."""
     store.set_status(engine, profile_id, "step-a", "done")
     viewer = store.read_only(engine)
-    assert store.item_progress(viewer, profile_id)["status"].tolist() == ["done"]
+    assert store.step_progress(viewer, profile_id)["status"].tolist() == ["done"]
     assert not store.is_read_only(engine)

@@ -85,8 +85,8 @@ def test_a_tick_on_one_server_is_seen_on_the_other(tmp_path: Path) -> None:
         stack.callback(engine.dispose)
 
         def status() -> str | None:
-            progress = store.item_progress(engine, store.local_profile_id(engine))
-            found = progress.loc[progress["item_id"] == step, "status"].tolist()
+            progress = store.step_progress(engine, store.local_profile_id(engine))
+            found = progress.loc[progress["step_id"] == step, "status"].tolist()
             return str(found[0]) if found else None
 
         def wait_for(expected: str, what: str) -> None:

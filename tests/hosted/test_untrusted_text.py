@@ -124,7 +124,7 @@ def _report(notes: str, links: list[str]) -> str:
     now = pd.Timestamp.now(tz="UTC")
     progress = pd.DataFrame(
         {
-            "item_id": [step],
+            "step_id": [step],
             "status": ["done"],
             "started_at": [now],
             "completed_at": [now],
@@ -187,7 +187,7 @@ def test_csv_export_neutralises_formula_cells(lead: str) -> None:
     step = str(c.steps["id"].iloc[0])
     progress = pd.DataFrame(
         {
-            "item_id": [step],
+            "step_id": [step],
             "status": ["done"],
             "started_at": [pd.NaT],
             "completed_at": [pd.NaT],

@@ -20,8 +20,8 @@ FIRST_SKILL = CONTENT.skills.iloc[0]
 
 
 def _status(app_engine: Engine, profile_id: int, step_id: str) -> str | None:
-    progress = store.item_progress(app_engine, profile_id)
-    rows = progress.loc[progress["item_id"] == step_id, "status"]
+    progress = store.step_progress(app_engine, profile_id)
+    rows = progress.loc[progress["step_id"] == step_id, "status"]
     return None if rows.empty else str(rows.iloc[0])
 
 
@@ -84,7 +84,7 @@ def test_note_is_saved(open_page: OpenPage, app_engine: Engine, profile_id: int)
     step_id = FIRST_STEP["id"]
     at = _open_details(open_page("pages/plan.py"), step_id)
     at.text_area(key=f"note-{step_id}").input("Signed up; week 1 done <b>not bold</b>").run()
-    progress = store.item_progress(app_engine, profile_id).set_index("item_id")
+    progress = store.step_progress(app_engine, profile_id).set_index("step_id")
     assert progress.loc[step_id, "note"] == "Signed up; week 1 done <b>not bold</b>"
     fresh = _open_details(open_page("pages/plan.py"), step_id)
     assert fresh.text_area(key=f"note-{step_id}").value == "Signed up; week 1 done <b>not bold</b>"
@@ -98,7 +98,7 @@ def test_note_changed_elsewhere_keeps_both_texts(
     at = _open_details(open_page("pages/plan.py"), step_id)
     store.save_note(app_engine, profile_id, step_id, "written in the other tab", expected_version=0)
     at.text_area(key=f"note-{step_id}").input("written in this tab").run()
-    saved = store.item_progress(app_engine, profile_id).set_index("item_id").loc[step_id, "note"]
+    saved = store.step_progress(app_engine, profile_id).set_index("step_id").loc[step_id, "note"]
     assert saved == "written in the other tab"
     assert at.text_area(key=f"note-{step_id}").value == "written in this tab"
     assert any("changed elsewhere" in str(e.value) for e in at.error)
@@ -112,10 +112,10 @@ def test_links_are_saved_and_bad_ones_refused(
     step_id = FIRST_STEP["id"]
     at = _open_details(open_page("pages/plan.py"), step_id)
     at.text_area(key=f"links-{step_id}").input("www.example.com/notes").run()
-    stored = store.item_progress(app_engine, profile_id).set_index("item_id").loc[step_id, "links"]
+    stored = store.step_progress(app_engine, profile_id).set_index("step_id").loc[step_id, "links"]
     assert stored == ["https://www.example.com/notes"]
     at.text_area(key=f"links-{step_id}").input("javascript:alert(1)").run()
-    stored = store.item_progress(app_engine, profile_id).set_index("item_id").loc[step_id, "links"]
+    stored = store.step_progress(app_engine, profile_id).set_index("step_id").loc[step_id, "links"]
     assert stored == ["https://www.example.com/notes"]
     assert at.text_area(key=f"links-{step_id}").value == "javascript:alert(1)"
     assert any("link" in str(e.value).lower() for e in at.error)

@@ -54,7 +54,7 @@ def test_processes_and_threads_on_one_profile_lose_no_confirmed_write(
     # Notes: each confirmed save got its own version, and the newest one is what is stored.
     versions = Counter(line["version"] for line in notes)
     silent += Counter({v: n - 1 for v, n in versions.items() if n > 1})
-    stored = store.item_progress(engine, profile_id).set_index("item_id")
+    stored = store.step_progress(engine, profile_id).set_index("step_id")
     newest = max(notes, key=lambda line: line["version"])
     assert stored.loc["shared-note", "note"] == newest["text"]
     assert stored.loc["shared-note", "note_version"] == newest["version"]

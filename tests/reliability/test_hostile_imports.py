@@ -43,7 +43,7 @@ def parse(raw: bytes) -> ImportDocument:
     """Validate raw the way the settings page does, against the real content's ids."""
     return parse_import(
         raw,
-        known_item_ids=STEP_IDS,
+        known_step_ids=STEP_IDS,
         known_skill_ids=SKILL_IDS,
         known_phase_ids=PHASE_IDS,
     )
@@ -66,7 +66,7 @@ def snapshot(engine: Engine, profile_id: int) -> tuple[Any, ...]:
     del export["exported_at"]
     return (
         export,
-        store.item_progress(engine, profile_id).to_dict("records"),
+        store.step_progress(engine, profile_id).to_dict("records"),
         store.activity_log(engine, profile_id, limit=100_000).to_dict("records"),
         store.activity_per_day(engine, profile_id).to_dict("records"),
     )

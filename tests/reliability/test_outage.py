@@ -60,10 +60,10 @@ def stored(url: URL | str, step: str) -> tuple[str, str] | None:
     """Return (status, note) of a step, read straight from the database."""
     engine = store.create_store_engine(url)
     try:
-        progress = store.item_progress(engine, store.local_profile_id(engine))
+        progress = store.step_progress(engine, store.local_profile_id(engine))
     finally:
         engine.dispose()
-    rows = progress.set_index("item_id")
+    rows = progress.set_index("step_id")
     return None if step not in rows.index else (rows.loc[step, "status"], rows.loc[step, "note"])
 
 

@@ -91,7 +91,7 @@ def import_and_die(db: str, profile_id: int, document_path: str, kill_after: int
     known = json.loads(raw)
     document = transfer.parse_import(
         raw,
-        known_item_ids={i["item_id"] for i in known.get("items", [])},
+        known_step_ids={i["item_id"] for i in known.get("items", [])},
         known_skill_ids={r["subject_id"] for r in known.get("ratings", [])},
         known_phase_ids={r["subject_id"] for r in known.get("ratings", [])},
     )

@@ -16,11 +16,11 @@ from pathfinder.store import (
     ChangedElsewhere,
     activity_log,
     activity_per_day,
-    item_progress,
     rate,
     rating_history,
     save_note,
     set_status,
+    step_progress,
 )
 
 WRITERS = 20
@@ -58,7 +58,7 @@ def test_twenty_writers_fifty_toggles_saved_equals_confirmed(
     assert logged == Counter(confirmed)
     # ...and the final state of each item is the last write the log recorded for it.
     last_logged = log.groupby("subject_id")["detail"].last().map(lambda d: d["status"]).to_dict()
-    stored = item_progress(engine, profile_id).set_index("item_id")["status"].to_dict()
+    stored = step_progress(engine, profile_id).set_index("step_id")["status"].to_dict()
     assert stored == last_logged
     assert activity_per_day(engine, profile_id)["events"].sum() == len(confirmed)
 
@@ -102,7 +102,7 @@ def test_mixed_writers_on_one_profile_lose_nothing(engine: Engine, profile_id: i
         )
 
     final_status, status_changes = final_status
-    stored = item_progress(engine, profile_id).set_index("item_id")
+    stored = step_progress(engine, profile_id).set_index("step_id")
     assert stored.loc["notes-item", "note"] == last_note_text
     assert stored.loc["notes-item", "note_version"] == rounds
     assert stored.loc["status-item", "status"] == final_status
@@ -131,7 +131,7 @@ def test_racing_note_saves_from_one_version_let_exactly_one_win(
     assert "lost text" not in outcomes
     winners = [o for o in outcomes if o != "conflict"]
     assert len(winners) == 1
-    stored = item_progress(engine, profile_id).set_index("item_id").loc["metrics"]
+    stored = step_progress(engine, profile_id).set_index("step_id").loc["metrics"]
     assert (stored["note"], stored["note_version"]) == (winners[0], 1)
 
 

@@ -22,13 +22,13 @@ from pathfinder.store import (
     activity_log,
     create_store_engine,
     import_profile,
-    item_progress,
     latest_ratings,
     migrate,
     rate,
     save_note,
     set_status,
     set_statuses,
+    step_progress,
     writing,
 )
 from pathfinder.store.common import lock_profile
@@ -45,7 +45,7 @@ def test_unreachable_postgres_says_so_without_the_password() -> None:
         with pytest.raises(StoreUnavailable) as saving:
             set_status(engine, 1, "sql-basics", "done")
         with pytest.raises(StoreUnavailable) as loading:
-            item_progress(engine, 1)
+            step_progress(engine, 1)
     finally:
         engine.dispose()
     assert str(saving.value) == (
@@ -91,11 +91,11 @@ def test_read_only_database_refuses_writes_cleanly(
             set_statuses(read_only, profile_id, ["a", "b"], "done")
         with pytest.raises(StoreUnavailable, match="is read-only"):
             save_note(read_only, profile_id, "kept", "text", expected_version=0)
-        assert item_progress(read_only, profile_id)["item_id"].tolist() == ["kept"]
+        assert step_progress(read_only, profile_id)["step_id"].tolist() == ["kept"]
     finally:
         read_only.dispose()
     assert "Your changes were not saved" in str(caught.value)
-    assert item_progress(engine, profile_id)["item_id"].tolist() == ["kept"]
+    assert step_progress(engine, profile_id)["step_id"].tolist() == ["kept"]
     assert activity_log(engine, profile_id).equals(log_before)
 
 
@@ -116,7 +116,7 @@ def test_read_only_file_not_yet_in_wal_mode_can_still_be_read(tmp_path: object) 
         raw.execute("PRAGMA journal_mode = DELETE")
     read_only = create_store_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
     try:
-        assert item_progress(read_only, profile_id)["item_id"].tolist() == ["kept"]
+        assert step_progress(read_only, profile_id)["step_id"].tolist() == ["kept"]
         with pytest.raises(StoreUnavailable, match="is read-only"):
             set_status(read_only, profile_id, "new", "done")
     finally:
@@ -172,11 +172,11 @@ def test_lock_held_past_the_timeout_gives_store_unavailable(
         blocker.release()
     assert pauses == []  # reported after the one wait, never slept on and retried
     assert "Your changes were not saved; try again in a moment." in str(caught.value)
-    assert item_progress(engine, profile_id).empty
+    assert step_progress(engine, profile_id).empty
     assert activity_log(engine, profile_id).empty
     # Once the lock is gone the same engine saves normally.
     set_status(impatient, profile_id, "sql-basics", "done")
-    assert item_progress(engine, profile_id)["status"].tolist() == ["done"]
+    assert step_progress(engine, profile_id)["status"].tolist() == ["done"]
     impatient.dispose()
 
 
@@ -209,7 +209,7 @@ def test_writers_queued_in_this_process_also_time_out(
         done.set()
         thread.join()
     set_status(engine, profile_id, "sql-basics", "done")
-    assert item_progress(engine, profile_id)["status"].tolist() == ["done"]
+    assert step_progress(engine, profile_id)["status"].tolist() == ["done"]
     engine.dispose()
 
 
@@ -221,7 +221,7 @@ def test_a_write_that_fails_half_way_leaves_nothing_behind(engine: Engine, profi
     broken = ImportDocument(
         version=1,
         exported_at=None,
-        items=(ImportedItem(item_id="other", status="done", completed_at=T0),),
+        steps=(ImportedItem(step_id="other", status="done", completed_at=T0),),
         # model_construct skips validation, as code that bypassed the models would.
         ratings=(
             ImportedRating.model_construct(kind="skill", subject_id="sql", level=9, rated_at=T0),
@@ -229,7 +229,7 @@ def test_a_write_that_fails_half_way_leaves_nothing_behind(engine: Engine, profi
     )
     with pytest.raises(IntegrityError):
         import_profile(engine, profile_id, broken)
-    assert item_progress(engine, profile_id)["item_id"].tolist() == ["kept"]
+    assert step_progress(engine, profile_id)["step_id"].tolist() == ["kept"]
     assert latest_ratings(engine, profile_id, "skill")["level"].tolist() == [3]
     assert activity_log(engine, profile_id).equals(log_before)
 

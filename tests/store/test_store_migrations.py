@@ -22,12 +22,12 @@ from pathfinder.store import (
     current_revision,
     get_target,
     head_revision,
-    item_progress,
     latest_ratings,
     list_case_studies,
     local_profile_id,
     migrate,
     set_status,
+    step_progress,
 )
 from pathfinder.store.schema import activity_log, metadata, profiles, ratings, targets
 from pathfinder.store.schema import item_progress as progress_table
@@ -119,9 +119,9 @@ def test_previous_revision_with_data_upgrades_in_place(bare_engine: Engine) -> N
 
     assert current_revision(bare_engine) == head_revision()
     assert local_profile_id(bare_engine) == profile_id
-    progress = item_progress(bare_engine, profile_id)
-    assert progress[["item_id", "status", "note"]].to_dict("records") == [
-        {"item_id": "sql-basics", "status": "done", "note": "kept"}
+    progress = step_progress(bare_engine, profile_id)
+    assert progress[["step_id", "status", "note"]].to_dict("records") == [
+        {"step_id": "sql-basics", "status": "done", "note": "kept"}
     ]
     assert progress["links"].iloc[0] == ["https://example.org"]
     assert latest_ratings(bare_engine, profile_id, "skill")["level"].tolist() == [4]

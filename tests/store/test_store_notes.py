@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.engine import Engine
 
-from pathfinder.store import ChangedElsewhere, item_progress, save_note, set_status
+from pathfinder.store import ChangedElsewhere, save_note, set_status, step_progress
 
 
 def note_of(engine: Engine, profile_id: int, item_id: str) -> tuple[str, int]:
     """Return the stored note text and version of one item."""
-    frame = item_progress(engine, profile_id).set_index("item_id")
+    frame = step_progress(engine, profile_id).set_index("step_id")
     return frame.loc[item_id, "note"], int(frame.loc[item_id, "note_version"])
 
 
@@ -25,7 +25,7 @@ def test_a_note_on_an_item_with_status_keeps_the_status(engine: Engine, profile_
     """Saving a note does not touch the item's status."""
     set_status(engine, profile_id, "metrics", "done")
     save_note(engine, profile_id, "metrics", "done and dusted", expected_version=0)
-    frame = item_progress(engine, profile_id).set_index("item_id")
+    frame = step_progress(engine, profile_id).set_index("step_id")
     assert frame.loc["metrics", "status"] == "done"
 
 
@@ -59,7 +59,7 @@ def test_text_that_a_database_cannot_hold_is_refused(engine: Engine, profile_id:
         save_note(engine, profile_id, "metrics", "a\x00b", expected_version=0)
     with pytest.raises(ValueError, match="surrogate"):
         save_note(engine, profile_id, "metrics", "a\ud800b", expected_version=0)
-    assert item_progress(engine, profile_id).empty
+    assert step_progress(engine, profile_id).empty
 
 
 def test_unicode_notes_round_trip(engine: Engine, profile_id: int) -> None:
@@ -79,6 +79,6 @@ def test_links_saved_from_another_tab_are_not_overwritten(engine: Engine, profil
         set_links(engine, profile_id, "metrics", ["https://example.org/c"], expected=[])
     assert caught.value.current == first
     assert caught.value.yours == ["https://example.org/c"]
-    stored = item_progress(engine, profile_id).set_index("item_id").loc["metrics", "links"]
+    stored = step_progress(engine, profile_id).set_index("step_id").loc["metrics", "links"]
     assert stored == first
     assert set_links(engine, profile_id, "metrics", ["https://example.org/c"], expected=first)

@@ -14,44 +14,44 @@ from pathfinder.store import (
     create_case_study,
     ensure_profile,
     get_target,
-    item_progress,
     latest_ratings,
     list_case_studies,
     local_profile_id,
     rate,
     reset_all,
     reset_plan,
-    retired_item_ids,
+    retired_step_ids,
     save_note,
     set_links,
     set_status,
     set_statuses,
     set_target,
+    step_progress,
 )
-from pathfinder.store.progress import ITEM_PROGRESS_COLUMNS
+from pathfinder.store.progress import STEP_PROGRESS_COLUMNS
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 
 
 def statuses(engine: Engine, profile_id: int) -> dict[str, str]:
     """Return item id -> stored status."""
-    frame = item_progress(engine, profile_id)
-    return dict(zip(frame["item_id"], frame["status"], strict=True))
+    frame = step_progress(engine, profile_id)
+    return dict(zip(frame["step_id"], frame["status"], strict=True))
 
 
 def row(engine: Engine, profile_id: int, item_id: str) -> pd.Series:
     """Return one item's stored progress row."""
-    frame = item_progress(engine, profile_id).set_index("item_id")
+    frame = step_progress(engine, profile_id).set_index("step_id")
     return frame.loc[item_id]
 
 
 def test_empty_progress_has_the_full_columns_and_dtypes(engine: Engine, profile_id: int) -> None:
     """An untouched profile gets an empty frame shaped exactly like a full one."""
-    empty = item_progress(engine, profile_id)
+    empty = step_progress(engine, profile_id)
     set_status(engine, profile_id, "sql-basics", "done", now=T0)
-    full = item_progress(engine, profile_id)
+    full = step_progress(engine, profile_id)
     assert empty.empty
-    assert list(empty.columns) == list(ITEM_PROGRESS_COLUMNS)
+    assert list(empty.columns) == list(STEP_PROGRESS_COLUMNS)
     assert empty.dtypes.to_dict() == full.dtypes.to_dict()
     assert str(full["updated_at"].dtype) == "datetime64[us, UTC]"
 
@@ -111,7 +111,7 @@ def test_naive_times_and_unknown_statuses_are_refused(engine: Engine, profile_id
         set_status(engine, profile_id, "metrics", "done", now=datetime(2025, 1, 1))
     with pytest.raises(ValueError, match="'finished' is not one of not-started"):
         set_status(engine, profile_id, "metrics", "finished")
-    assert item_progress(engine, profile_id).empty
+    assert step_progress(engine, profile_id).empty
 
 
 def test_bulk_status_marks_a_whole_track_in_one_go(engine: Engine, profile_id: int) -> None:
@@ -119,7 +119,7 @@ def test_bulk_status_marks_a_whole_track_in_one_go(engine: Engine, profile_id: i
     track = ["a-1", "a-2", "a-3"]
     set_status(engine, profile_id, "a-2", "in-progress", now=T0)
     assert set_statuses(engine, profile_id, track, "done", now=T0 + timedelta(days=1)) == 3
-    frame = item_progress(engine, profile_id).set_index("item_id")
+    frame = step_progress(engine, profile_id).set_index("step_id")
     assert (frame.loc[track, "status"] == "done").all()
     assert frame.loc["a-2", "started_at"] == pd.Timestamp(T0)
     log = activity_log(engine, profile_id)
@@ -130,9 +130,9 @@ def test_bulk_status_marks_a_whole_track_in_one_go(engine: Engine, profile_id: i
 
 def test_bulk_status_with_one_bad_id_changes_nothing(engine: Engine, profile_id: int) -> None:
     """A bulk change is all or nothing."""
-    with pytest.raises(ValueError, match="item_id"):
+    with pytest.raises(ValueError, match="step_id"):
         set_statuses(engine, profile_id, ["ok-1", ""], "done")
-    assert item_progress(engine, profile_id).empty
+    assert step_progress(engine, profile_id).empty
 
 
 def test_links_are_saved_as_a_list(engine: Engine, profile_id: int) -> None:
@@ -154,17 +154,17 @@ def test_retired_items_keep_their_history(engine: Engine, profile_id: int) -> No
     set_status(engine, profile_id, "old-item", "done", now=T0)
     save_note(engine, profile_id, "old-item", "what I learned", expected_version=0)
     set_status(engine, profile_id, "new-item", "in-progress", now=T0)
-    progress = item_progress(engine, profile_id)
-    assert retired_item_ids(progress, known_item_ids=["new-item"]) == ["old-item"]
-    kept = progress.set_index("item_id").loc["old-item"]
+    progress = step_progress(engine, profile_id)
+    assert retired_step_ids(progress, known_step_ids=["new-item"]) == ["old-item"]
+    kept = progress.set_index("step_id").loc["old-item"]
     assert kept["status"] == "done"
     assert kept["note"] == "what I learned"
 
 
 def test_retired_item_ids_is_empty_when_content_knows_everything() -> None:
     """The helper works on the empty frame too."""
-    empty = pd.DataFrame({"item_id": pd.Series([], dtype="str")})
-    assert retired_item_ids(empty, known_item_ids=["x"]) == []
+    empty = pd.DataFrame({"step_id": pd.Series([], dtype="str")})
+    assert retired_step_ids(empty, known_step_ids=["x"]) == []
 
 
 def test_reset_plan_unstarts_everything_and_keeps_notes(engine: Engine, profile_id: int) -> None:
@@ -172,7 +172,7 @@ def test_reset_plan_unstarts_everything_and_keeps_notes(engine: Engine, profile_
     set_statuses(engine, profile_id, ["a", "b"], "done", now=T0)
     save_note(engine, profile_id, "a", "keep me", expected_version=0)
     assert reset_plan(engine, profile_id) == 2
-    frame = item_progress(engine, profile_id).set_index("item_id")
+    frame = step_progress(engine, profile_id).set_index("step_id")
     assert set(frame["status"]) == {"not-started"}
     assert frame["completed_at"].isna().all()
     assert frame.loc["a", "note"] == "keep me"
@@ -187,7 +187,7 @@ def test_reset_all_clears_everything_but_the_log(engine: Engine, profile_id: int
     create_case_study(engine, profile_id, "Churn", {"problem": "users leave"})
     before = len(activity_log(engine, profile_id, limit=100))
     reset_all(engine, profile_id)
-    assert item_progress(engine, profile_id).empty
+    assert step_progress(engine, profile_id).empty
     assert latest_ratings(engine, profile_id, "skill").empty
     assert get_target(engine, profile_id).hours_per_week is None
     assert list_case_studies(engine, profile_id).empty
@@ -240,7 +240,7 @@ def test_one_profile_never_sees_another_profiles_progress(engine: Engine, profil
     other = ensure_profile(engine, "https://accounts.example.com", "someone-else")
     set_status(engine, other, "a", "done")
     save_note(engine, other, "a", "private", expected_version=0)
-    assert item_progress(engine, profile_id).empty
+    assert step_progress(engine, profile_id).empty
     assert activity_log(engine, profile_id).empty
     reset_all(engine, profile_id)
     assert statuses(engine, other) == {"a": "done"}

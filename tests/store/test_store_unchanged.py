@@ -11,7 +11,6 @@ from pathfinder.store import (
     create_case_study,
     get_case_study,
     get_target,
-    item_progress,
     rate,
     rating_history,
     save_case_study,
@@ -20,6 +19,7 @@ from pathfinder.store import (
     set_status,
     set_statuses,
     set_target,
+    step_progress,
 )
 
 
@@ -34,9 +34,9 @@ def test_setting_the_same_status_again_writes_and_logs_nothing(
 ) -> None:
     """The first 'done' is a change and is logged; a second 'done' is neither."""
     assert set_status(engine, profile_id, "learn-sql", "done") is True
-    before = item_progress(engine, profile_id).set_index("item_id").loc["learn-sql"]
+    before = step_progress(engine, profile_id).set_index("step_id").loc["learn-sql"]
     assert set_status(engine, profile_id, "learn-sql", "done") is False
-    after = item_progress(engine, profile_id).set_index("item_id").loc["learn-sql"]
+    after = step_progress(engine, profile_id).set_index("step_id").loc["learn-sql"]
     assert after["updated_at"] == before["updated_at"]
     assert after["completed_at"] == before["completed_at"]
     assert logged(engine, profile_id) == [("status", "learn-sql")]
@@ -48,7 +48,7 @@ def test_an_untouched_item_set_to_not_started_changes_nothing(
     """An item never touched is not started already: no row, no event (a track reset too)."""
     assert set_status(engine, profile_id, "learn-sql", "not-started") is False
     assert set_statuses(engine, profile_id, ["learn-sql", "trace-data-flow"], "not-started") == 0
-    assert item_progress(engine, profile_id).empty
+    assert step_progress(engine, profile_id).empty
     assert logged(engine, profile_id) == []
     set_status(engine, profile_id, "learn-sql", "done")
     assert set_statuses(engine, profile_id, ["learn-sql", "trace-data-flow"], "not-started") == 1
