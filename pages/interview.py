@@ -11,7 +11,7 @@ from pathfinder.ui.resources import content, content_charts
 from pathfinder.ui.visitor import visitor
 from pathfinder.ui.widgets import chart, cite, records
 
-me = visitor()  # the gate: anonymous visitors and unusable share links stop here
+me = visitor()
 if me.viewer:
     # Not in a share-link viewer's menu; this guards the page itself.
     st.info("This page is not part of the shared view.", icon=":material/lock:")
