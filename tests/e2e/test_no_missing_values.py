@@ -19,7 +19,7 @@ from tests.e2e.driver import (
     after_run,
     engine_on,
     maybe_after_run,
-    open_expander,
+    open_expander_again_if_unanswered,
     open_path,
     step_box,
 )
@@ -53,7 +53,7 @@ def open_expanders(page: Page) -> None:
         if kind is not None:
             seen_kinds.add(kind)
         if summary.locator("xpath=..").get_attribute("open") is None:
-            open_expander(page, summary)
+            open_expander_again_if_unanswered(page, summary)
 
 
 def open_everything(page: Page) -> None:

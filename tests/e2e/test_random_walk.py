@@ -41,7 +41,7 @@ from tests.e2e.driver import (
     go_to,
     maybe_after_run,
     note_box,
-    open_expander,
+    open_expander_again_if_unanswered,
     open_path,
     step_box,
 )
@@ -169,17 +169,9 @@ class Walk:
         return step_box(self.page, step_id)
 
     def open(self, summary: Locator) -> None:
-        """Open an expander; if it stays shut, click again, as a person does (and count it).
-
-        A click made the moment the page has drawn the previous action's run can go
-        unanswered: nothing is sent, nothing changes, and the page still shows the store
-        (a known glitch, left open). The walker then clicks again and counts it.
-        """
-        try:
-            open_expander(self.page, summary)
-        except AssertionError:
+        """Open an expander, clicking again if the first click goes unanswered (counted)."""
+        if open_expander_again_if_unanswered(self.page, summary):
             self.clicked_again += 1
-            open_expander(self.page, summary)
 
     def details(self, step_id: str) -> Locator:
         """Return a step's box with its details open."""
