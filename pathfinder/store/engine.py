@@ -206,11 +206,6 @@ def read_only(engine: Engine) -> Engine:
     return engine.execution_options(**{READ_ONLY_OPTION: True})
 
 
-def is_read_only(engine: Engine) -> bool:
-    """Return whether `engine` was made by read_only()."""
-    return bool(engine.get_execution_options().get(READ_ONLY_OPTION, False))
-
-
 class _WriteQueueTimeout(Exception):  # noqa: N818 - internal, translated to StoreUnavailable
     """Writers in this process kept the SQLite write lock past the busy timeout."""
 

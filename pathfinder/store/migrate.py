@@ -42,16 +42,6 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def head_revision() -> str:
-    """Return the newest revision this code knows, as Alembic reads it from the files."""
-    from alembic.script import ScriptDirectory
-
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    if head is None:  # pragma: no cover - the package always ships revisions
-        raise RuntimeError("no migrations found")
-    return head
-
-
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Upgrade the schema to revision; cheap and safe to call when already there."""
     if revision == "head" and _stored_revision(engine) == HEAD_REVISION:

@@ -270,13 +270,6 @@ def step_progress(engine: Engine, profile_id: int) -> pd.DataFrame:
     return read_frame(engine, stmt, STEP_PROGRESS_COLUMNS)
 
 
-def retired_step_ids(progress: pd.DataFrame, known_step_ids: Iterable[str]) -> list[str]:
-    """Return ids with stored progress that the current content no longer has."""
-    known = set(known_step_ids)
-    stored = progress["step_id"].drop_duplicates()
-    return sorted(stored[~stored.isin(known)].tolist())
-
-
 def reset_plan(engine: Engine, profile_id: int, *, now: datetime | None = None) -> int:
     """Put every step back to not-started (notes and links stay); return how many changed."""
     at = utc_now(now)

@@ -21,7 +21,6 @@ from pathfinder.store import (
     create_case_study,
     current_revision,
     get_target,
-    head_revision,
     latest_ratings,
     list_case_studies,
     local_profile_id,
@@ -163,6 +162,17 @@ def test_a_database_from_a_newer_app_is_refused(engine: Engine) -> None:
         conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
     with pytest.raises(StoreConfigError, match="newer version"):
         migrate(engine)
+
+
+def head_revision() -> str:
+    """Return the newest revision as Alembic reads it from the migration files."""
+    from alembic.script import ScriptDirectory
+
+    from pathfinder.store.migrate import alembic_config
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
 
 
 def test_head_constant_matches_the_newest_migration() -> None:

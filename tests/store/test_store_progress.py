@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
 
+from pathfinder.domain.plan import retired_progress
 from pathfinder.store import (
     InvalidInput,
     activity_log,
@@ -20,7 +21,6 @@ from pathfinder.store import (
     rate,
     reset_all,
     reset_plan,
-    retired_step_ids,
     save_note,
     set_links,
     set_status,
@@ -155,16 +155,17 @@ def test_retired_items_keep_their_history(engine: Engine, profile_id: int) -> No
     save_note(engine, profile_id, "old-item", "what I learned", expected_version=0)
     set_status(engine, profile_id, "new-item", "in-progress", now=T0)
     progress = step_progress(engine, profile_id)
-    assert retired_step_ids(progress, known_step_ids=["new-item"]) == ["old-item"]
+    retired = retired_progress(pd.DataFrame({"id": ["new-item"]}), progress)
+    assert retired["step_id"].tolist() == ["old-item"]
     kept = progress.set_index("step_id").loc["old-item"]
     assert kept["status"] == "done"
     assert kept["note"] == "what I learned"
 
 
-def test_retired_item_ids_is_empty_when_content_knows_everything() -> None:
-    """The helper works on the empty frame too."""
-    empty = pd.DataFrame({"step_id": pd.Series([], dtype="str")})
-    assert retired_step_ids(empty, known_step_ids=["x"]) == []
+def test_nothing_is_retired_when_nothing_is_stored(engine: Engine, profile_id: int) -> None:
+    """An empty progress table retires nothing."""
+    empty = step_progress(engine, profile_id)
+    assert retired_progress(pd.DataFrame({"id": ["x"]}), empty).empty
 
 
 def test_reset_plan_unstarts_everything_and_keeps_notes(engine: Engine, profile_id: int) -> None:
