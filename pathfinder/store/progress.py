@@ -19,7 +19,6 @@ from pathfinder.store.activity import log_event, log_events
 from pathfinder.store.common import (
     TIMESTAMP,
     checked,
-    columns_of,
     insert_for,
     per_dialect,
     read_frame,
@@ -42,6 +41,10 @@ STEP_PROGRESS_COLUMNS = {
 }
 
 _t = progress_table
+# The frame's step_id is the table's item_id; every other column keeps its name.
+_STEP_PROGRESS_SELECT = [
+    _t.c.item_id if name == "step_id" else _t.c[name] for name in STEP_PROGRESS_COLUMNS
+]
 
 
 def _status_upsert(insert: Any) -> Any:
@@ -263,7 +266,7 @@ def set_links(
 def step_progress(engine: Engine, profile_id: int) -> pd.DataFrame:
     """Return every step this profile has touched, including retired ones."""
     stmt = (
-        sa.select(_t.c.item_id, *columns_of(_t, dict(list(STEP_PROGRESS_COLUMNS.items())[1:])))
+        sa.select(*_STEP_PROGRESS_SELECT)
         .where(_t.c.profile_id == profile_id)
         .order_by(_t.c.item_id)
     )

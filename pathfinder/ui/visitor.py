@@ -98,11 +98,11 @@ def resolve_visitor(config: Configuration) -> tuple[Visitor, Callable[[], None] 
     if gate is not None:
         return Visitor(who, where), gate
     if engine is None:
-        return Visitor(who, where, problem, warned=show_pending() or _warn(problem)), None
+        return _store_away(who, where, problem), None
     try:
         profile_id = profile_id_for(engine, who)
     except store.StoreUnavailable as error:
-        return Visitor(who, where, error, warned=show_pending() or _warn(error)), None
+        return _store_away(who, where, error), None
     if profile_id is None:  # pragma: no cover - every identity that sees data has a profile
         return Visitor(who, where), gate_for(Identity("unavailable"), behind_proxy=False)
     if who.read_only:
@@ -114,9 +114,15 @@ def resolve_visitor(config: Configuration) -> tuple[Visitor, Callable[[], None] 
     return me, None
 
 
-def _warn(error: Exception) -> bool:
-    store_problem(error)
-    return True
+def _store_away(who: Identity, where: Database, problem: store.StoreUnavailable) -> Visitor:
+    """Return the visitor of a run the store cannot serve, saying so once on the page.
+
+    The messages the last interaction left come first; when one of them already says the
+    store is away, the banner is not shown twice.
+    """
+    if not show_pending():
+        store_problem(problem)
+    return Visitor(who, where, problem, warned=True)
 
 
 @contextmanager
